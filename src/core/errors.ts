@@ -1,0 +1,23 @@
+/** Every failure a user can cause or meet carries a stable code; the CLI and HTTP layers map codes to exit statuses and responses. */
+export type ErrorCode =
+  | 'BAD_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'NOT_AN_IMAGE'
+  | 'IMAGE_TOO_LARGE'
+  | 'UNSUPPORTED_OP'
+  | 'BAD_MODEL'
+  | 'DATABASE'
+  | 'NOTHING_INDEXED';
+
+export class LookalikeError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LookalikeError';
+    this.code = code;
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
