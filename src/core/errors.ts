@@ -7,7 +7,8 @@ export type ErrorCode =
   | 'UNSUPPORTED_OP'
   | 'BAD_MODEL'
   | 'DATABASE'
-  | 'NOTHING_INDEXED';
+  | 'NOTHING_INDEXED'
+  | 'BUSY';
 
 export class LookalikeError extends Error {
   readonly code: ErrorCode;

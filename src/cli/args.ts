@@ -1,0 +1,79 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { LookalikeError } from '../core/errors.js';
+import type { Preprocessing } from '../core/types.js';
+import { DEFAULT_SPEC, type ModelSpec } from '../embed/model.js';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses argv strictly: an unknown flag or a missing value is a usage error, not a guess. */
+export interface Parsed {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+export function parse(argv: string[], options: Options, positionals: { min: number; max: number; usage: string }): Parsed {
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true }) as Parsed;
+  } catch (err) {
+    throw new LookalikeError('BAD_ARGUMENT', (err as Error).message);
+  }
+  const n = parsed.positionals.length;
+  if (!parsed.values.help && (n < positionals.min || n > positionals.max)) {
+    throw new LookalikeError('BAD_ARGUMENT', `usage: ${positionals.usage}`);
+  }
+  return parsed;
+}
+
+export function intOption(value: unknown, name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new LookalikeError('BAD_ARGUMENT', `--${name} must be an integer from ${min} to ${max}, got "${String(value)}"`);
+  }
+  return n;
+}
+
+function triple(value: unknown, name: string, fallback: [number, number, number]): [number, number, number] {
+  if (value === undefined) return fallback;
+  const parts = String(value).split(',').map(Number);
+  if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x))) {
+    throw new LookalikeError('BAD_ARGUMENT', `--${name} takes three comma-separated numbers, got "${String(value)}"`);
+  }
+  return parts as [number, number, number];
+}
+
+export const MODEL_OPTIONS: Options = {
+  model: { type: 'string' },
+  output: { type: 'string' },
+  'input-size': { type: 'string' },
+  layout: { type: 'string' },
+  mean: { type: 'string' },
+  std: { type: 'string' },
+};
+
+export const MODEL_HELP = `Model options (index, embed):
+  --model FILE.onnx   an ONNX image model instead of the default MobileNetV2
+  --output NAME       the model output read as the vector (default: the first)
+  --input-size PX     square input size (default 224)
+  --layout NHWC|NCHW  input tensor layout (default NHWC)
+  --mean R,G,B        subtracted from pixel/255 (default 0,0,0)
+  --std R,G,B         divides the result (default 1,1,1)`;
+
+export function modelSpec(values: Record<string, unknown>): ModelSpec {
+  const d = DEFAULT_SPEC.preprocessing;
+  const layout = (values.layout as string | undefined) ?? d.layout;
+  if (layout !== 'NHWC' && layout !== 'NCHW') throw new LookalikeError('BAD_ARGUMENT', `--layout must be NHWC or NCHW, got "${layout}"`);
+  const isCustom = values.model !== undefined;
+  if (!isCustom && values.output !== undefined) throw new LookalikeError('BAD_ARGUMENT', '--output needs --model');
+  const preprocessing: Preprocessing = {
+    inputSize: intOption(values['input-size'], 'input-size', d.inputSize, 16, 2048),
+    layout,
+    mean: triple(values.mean, 'mean', d.mean),
+    std: triple(values.std, 'std', d.std),
+  };
+  if (preprocessing.std.some((s) => s === 0)) throw new LookalikeError('BAD_ARGUMENT', '--std must not contain 0');
+  return isCustom
+    ? { source: String(values.model), ...(values.output !== undefined && { output: String(values.output) }), preprocessing }
+    : { source: 'default', preprocessing };
+}

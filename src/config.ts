@@ -1,0 +1,27 @@
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { LookalikeError } from './core/errors.js';
+
+/** Settings that come from the environment; the only reader of process.env. */
+export interface EnvConfig {
+  /** Database used when --db is not given. */
+  dbPath: string;
+  /** Threads for one inference. */
+  threads: number;
+  executionProvider: 'cpu' | 'cuda';
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+  const problems: string[] = [];
+  const threadsText = env.LOOKALIKE_THREADS;
+  const threads = threadsText === undefined ? cpus().length : Number(threadsText);
+  if (!Number.isInteger(threads) || threads < 1) problems.push(`LOOKALIKE_THREADS must be a positive integer, got "${threadsText}"`);
+  const ep = env.LOOKALIKE_EXECUTION_PROVIDER ?? 'cpu';
+  if (ep !== 'cpu' && ep !== 'cuda') problems.push(`LOOKALIKE_EXECUTION_PROVIDER must be cpu or cuda, got "${ep}"`);
+  if (problems.length > 0) throw new LookalikeError('BAD_ARGUMENT', problems.join('; '));
+  return {
+    dbPath: resolve(env.LOOKALIKE_DB ?? 'data/lookalike.db'),
+    threads,
+    executionProvider: ep as 'cpu' | 'cuda',
+  };
+}

@@ -1,0 +1,202 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { LookalikeError, errorMessage } from '../core/errors.js';
+import type { ImageRecord, ImageRow, ModelRecipe, RunCounts, RunStatus } from '../core/types.js';
+import { migrate } from './migrate.js';
+
+/**
+ * 64 KiB pages: a 1792-d float32 vector (7 KiB) would leave a page 12-20 % empty at 8 or
+ * 16 KiB pages, but packs nine to a page here (under 2 % slack); see the store test.
+ */
+export const PAGE_SIZE = 65536;
+
+export interface StoredVector {
+  imageId: number;
+  vector: Float32Array;
+}
+
+export interface ImageInfo {
+  id: number;
+  path: string;
+  label: string | null;
+}
+
+export function vectorToBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+export function blobToVector(b: Buffer): Float32Array {
+  // Copy: SQLite's buffer may be unaligned for a Float32Array view.
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+export function openDatabase(path: string, options: { readonly?: boolean } = {}): Database.Database {
+  let db: Database.Database;
+  try {
+    if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db.pragma('busy_timeout = 10000');
+    if (!options.readonly) {
+      if ((db.pragma('page_count', { simple: true }) as number) === 0) db.pragma(`page_size = ${PAGE_SIZE}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+  } catch (err) {
+    throw new LookalikeError('DATABASE', `cannot open database ${path}: ${errorMessage(err)}`, { cause: err });
+  }
+  return db;
+}
+
+/** All SQL of the project lives in this class. */
+export class Store {
+  readonly db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  static open(path: string): Store {
+    const db = openDatabase(path);
+    try {
+      migrate(db);
+    } catch (err) {
+      db.close();
+      if (err instanceof LookalikeError) throw err;
+      throw new LookalikeError('DATABASE', `cannot migrate database ${path}: ${errorMessage(err)}`, { cause: err });
+    }
+    return new Store(db);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** Returns the id of the model with this recipe's fingerprint, creating it if new. */
+  ensureModel(recipe: ModelRecipe): number {
+    const found = this.db.prepare('SELECT id FROM models WHERE fingerprint = ?').get(recipe.fingerprint) as { id: number } | undefined;
+    if (found) return found.id;
+    const info = this.db
+      .prepare('INSERT INTO models (name, fingerprint, dims, layer, input_size, preprocessing) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(recipe.name, recipe.fingerprint, recipe.dims, recipe.layer, recipe.inputSize, JSON.stringify(recipe.preprocessing));
+    return Number(info.lastInsertRowid);
+  }
+
+  /** The model of the newest finished run: the one whose vectors search serves. */
+  servingModel(): (ModelRecipe & { id: number }) | undefined {
+    const row = this.db
+      .prepare(`SELECT m.id, m.name, m.fingerprint, m.dims, m.layer, m.input_size AS inputSize, m.preprocessing
+                FROM index_runs r JOIN models m ON m.id = r.model_id
+                WHERE r.status = 'done' ORDER BY r.id DESC LIMIT 1`)
+      .get() as (Omit<ModelRecipe, 'preprocessing'> & { id: number; preprocessing: string }) | undefined;
+    return row && { ...row, preprocessing: JSON.parse(row.preprocessing) as ModelRecipe['preprocessing'] };
+  }
+
+  listImages(modelId: number): ImageRow[] {
+    return (
+      this.db
+        .prepare(`SELECT i.id, i.path, i.sha256, i.bytes, i.mtime_ms AS mtimeMs, i.status,
+                         e.image_id IS NOT NULL AS embedded
+                  FROM images i LEFT JOIN embeddings e ON e.image_id = i.id AND e.model_id = ?`)
+        .all(modelId) as Array<Omit<ImageRow, 'embedded'> & { embedded: number }>
+    ).map((r) => ({ ...r, embedded: r.embedded === 1 }));
+  }
+
+  /** Writes a batch of results atomically: image rows and their vectors land together or not at all. */
+  writeResults(modelId: number, records: ImageRecord[]): void {
+    const upsert = this.db.prepare(`
+      INSERT INTO images (path, sha256, bytes, width, height, format, label, mtime_ms, status, error, updated_at)
+      VALUES (@path, @sha256, @bytes, @width, @height, @format, @label, @mtimeMs, @status, @error, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      ON CONFLICT (path) DO UPDATE SET sha256 = excluded.sha256, bytes = excluded.bytes, width = excluded.width,
+        height = excluded.height, format = excluded.format, label = excluded.label, mtime_ms = excluded.mtime_ms,
+        status = excluded.status, error = excluded.error, updated_at = excluded.updated_at
+      RETURNING id`);
+    const putVector = this.db.prepare(
+      'INSERT INTO embeddings (image_id, model_id, vector) VALUES (?, ?, ?) ON CONFLICT (image_id, model_id) DO UPDATE SET vector = excluded.vector',
+    );
+    const dropVectors = this.db.prepare('DELETE FROM embeddings WHERE image_id = ?');
+    this.db.transaction(() => {
+      for (const r of records) {
+        const { id } = upsert.get({
+          path: r.path, sha256: r.sha256, bytes: r.bytes, width: r.width, height: r.height, format: r.format,
+          label: r.label, mtimeMs: r.mtimeMs, status: r.vector ? 'ok' : 'failed', error: r.error,
+        }) as { id: number };
+        if (r.vector) putVector.run(id, modelId, vectorToBlob(r.vector));
+        else dropVectors.run(id);
+      }
+    })();
+  }
+
+  /** Records that a file's bytes are unchanged though its mtime moved (touched, copied back). */
+  touchImage(id: number, mtimeMs: number): void {
+    this.db.prepare('UPDATE images SET mtime_ms = ? WHERE id = ?').run(mtimeMs, id);
+  }
+
+  removeImages(ids: number[]): void {
+    const del = this.db.prepare('DELETE FROM images WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) del.run(id);
+    })();
+  }
+
+  /** Drops vectors of other recipes once a run of this one has finished. */
+  dropOtherModels(modelId: number): void {
+    this.db.prepare('DELETE FROM embeddings WHERE model_id <> ?').run(modelId);
+  }
+
+  startRun(modelId: number, root: string): number {
+    // A run left 'running' belongs to a process that died: the lock guarantees no other writer.
+    this.db.prepare(`UPDATE index_runs SET status = 'interrupted' WHERE status = 'running'`).run();
+    return Number(this.db.prepare(`INSERT INTO index_runs (model_id, root, status) VALUES (?, ?, 'running')`).run(modelId, root).lastInsertRowid);
+  }
+
+  finishRun(runId: number, status: RunStatus, counts: RunCounts, seconds: number, error?: string): void {
+    this.db
+      .prepare(`UPDATE index_runs SET status = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), added = ?, updated = ?,
+                unchanged = ?, removed = ?, failed = ?, seconds = ?, error = ? WHERE id = ?`)
+      .run(status, counts.added, counts.updated, counts.unchanged, counts.removed, counts.failed, seconds, error ?? null, runId);
+  }
+
+  lastFinishedRunId(): number {
+    const row = this.db.prepare(`SELECT MAX(id) AS id FROM index_runs WHERE status = 'done'`).get() as { id: number | null };
+    return row.id ?? 0;
+  }
+
+  countVectors(modelId: number): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE model_id = ?').get(modelId) as { n: number }).n;
+  }
+
+  /** Streams every vector of a model in image-id order, without holding them all as rows. */
+  *iterateVectors(modelId: number): Generator<StoredVector> {
+    const rows = this.db.prepare('SELECT image_id AS imageId, vector FROM embeddings WHERE model_id = ? ORDER BY image_id').iterate(modelId);
+    for (const row of rows as IterableIterator<{ imageId: number; vector: Buffer }>) {
+      yield { imageId: row.imageId, vector: blobToVector(row.vector) };
+    }
+  }
+
+  imagesByIds(ids: number[]): Map<number, ImageInfo> {
+    const get = this.db.prepare('SELECT id, path, label FROM images WHERE id = ?');
+    const out = new Map<number, ImageInfo>();
+    for (const id of ids) {
+      const row = get.get(id) as ImageInfo | undefined;
+      if (row) out.set(id, row);
+    }
+    return out;
+  }
+
+  failedImages(): Array<{ path: string; error: string | null }> {
+    return this.db.prepare(`SELECT path, error FROM images WHERE status = 'failed' ORDER BY path`).all() as Array<{ path: string; error: string | null }>;
+  }
+}
