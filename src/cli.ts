@@ -15,7 +15,8 @@ Usage:
 
 The database is data/lookalike.db unless --db or $LOOKALIKE_DB says otherwise.
 Environment: LOOKALIKE_DB, LOOKALIKE_THREADS (inference threads, default: all cores),
-LOOKALIKE_EXECUTION_PROVIDER (cpu or cuda).
+LOOKALIKE_EXECUTION_PROVIDER (cpu or cuda), LOOKALIKE_MODEL_CACHE (converted models,
+default: models/ beside the database).
 
 Exit status: 0 success, 1 error, 2 bad usage, 130 interrupted.`;
 

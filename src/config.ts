@@ -8,6 +8,8 @@ export interface EnvConfig {
   dbPath: string;
   /** Threads for one inference. */
   threads: number;
+  /** Folder for converted models; undefined: a models/ folder beside the database. */
+  modelCache: string | undefined;
   executionProvider: 'cpu' | 'cuda';
 }
 
@@ -22,6 +24,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   return {
     dbPath: resolve(env.LOOKALIKE_DB ?? 'data/lookalike.db'),
     threads,
+    modelCache: env.LOOKALIKE_MODEL_CACHE === undefined ? undefined : resolve(env.LOOKALIKE_MODEL_CACHE),
     executionProvider: ep as 'cpu' | 'cuda',
   };
 }

@@ -12,7 +12,7 @@ export function runtimeFor(dbOption: unknown): { dbPath: string; runtime: Runtim
   return {
     dbPath,
     // Converted models are cached in the data folder, beside the database.
-    runtime: { cacheDir: join(dirname(dbPath), 'models'), threads: env.threads, executionProvider: env.executionProvider },
+    runtime: { cacheDir: env.modelCache ?? join(dirname(dbPath), 'models'), threads: env.threads, executionProvider: env.executionProvider },
   };
 }
 

@@ -1,7 +1,7 @@
 import { LookalikeError } from '../core/errors.js';
-import { loadImageModel } from '../embed/model.js';
+import { loadImageModel, type ImageModel } from '../embed/model.js';
 import { DEFAULT_LIMITS } from '../embed/preprocess.js';
-import { indexFolder, type IndexSummary } from '../indexing/indexer.js';
+import { indexFolder, resolveRoot, type IndexSummary } from '../indexing/indexer.js';
 import { acquireWriteLock } from '../indexing/lock.js';
 import { VectorIndex } from '../search/vector-index.js';
 import { Store } from '../store/store.js';
@@ -39,8 +39,10 @@ export async function indexCommand(argv: string[]): Promise<number> {
   const maxFileBytes = intOption(values['max-bytes'], 'max-bytes', 256 * 1024 * 1024);
   const { dbPath, runtime } = runtimeFor(values.db);
 
+  const root = await resolveRoot(positionals[0]!); // before anything is created on disk
   const store = Store.open(dbPath);
-  const release = acquireWriteLock(dbPath);
+  let release: (() => void) | undefined;
+  let model: ImageModel | undefined;
   const abort = new AbortController();
   const onSignal = (): void => {
     if (abort.signal.aborted) process.exit(130);
@@ -49,11 +51,12 @@ export async function indexCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const model = await loadImageModel(spec, runtime);
-  const progress = createProgress(process.stderr, { quiet: values.quiet === true });
   try {
+    release = acquireWriteLock(dbPath);
+    model = await loadImageModel(spec, runtime);
+    const progress = createProgress(process.stderr, { quiet: values.quiet === true });
     const summary = await indexFolder(store, model, {
-      root: positionals[0]!, batchSize, maxFileBytes, limits: { maxPixels }, signal: abort.signal,
+      root, batchSize, maxFileBytes, limits: { maxPixels }, signal: abort.signal,
       onStart: (total) => progress.start(total), onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
@@ -61,15 +64,15 @@ export async function indexCommand(argv: string[]): Promise<number> {
     report(summary, values.json === true);
     if (summary.interrupted) return 130;
     if (summary.indexed === 0) {
-      throw new LookalikeError('NOTHING_INDEXED', summary.total === 0 ? `no images found under ${positionals[0]}` : 'no image could be indexed');
+      throw new LookalikeError('NOTHING_INDEXED', summary.total === 0 ? `no images found under ${root}` : 'no image could be indexed');
     }
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await model.close();
+    await model?.close();
     store.close();
-    release();
+    release?.();
   }
 }
 

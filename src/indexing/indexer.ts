@@ -123,7 +123,8 @@ export async function indexFolder(store: Store, model: ImageModel, opts: IndexOp
   }
 }
 
-async function resolveRoot(path: string): Promise<string> {
+/** The folder's real path; a clear error if it is missing or not a folder. */
+export async function resolveRoot(path: string): Promise<string> {
   try {
     const real = await realpath(path);
     if (!(await stat(real)).isDirectory()) throw new LookalikeError('BAD_ARGUMENT', `${path} is not a folder`);

@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, MODEL_CACHE, cifarImages, tempDir } from '../helpers/fixtures.js';
+
+/** Runs the built CLI as a user would; the database sits beside the shared model cache. */
+function lookalike(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LOOKALIKE_THREADS: '1', LOOKALIKE_MODEL_CACHE: MODEL_CACHE },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function dbPath(): string {
+  return join(tempDir('clidb'), 'lookalike.db');
+}
+
+describe('lookalike CLI', () => {
+  let root: string;
+  let db: string;
+  beforeAll(() => {
+    root = tempDir('cli');
+    cifarImages(root, ['cat', 'ship', 'truck'], 4);
+    db = dbPath();
+    const r = lookalike(['index', root, '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('prints help for itself and every command', () => {
+    for (const args of [['--help'], ['index', '--help'], ['search', '--help'], ['embed', '--help']]) {
+      const r = lookalike(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/lookalike/);
+      expect(r.stdout).toMatch(/Exit status/);
+    }
+  });
+
+  it('exits 2 on bad usage with one line on stderr', () => {
+    for (const args of [[], ['frobnicate'], ['index'], ['index', root, '--bogus'], ['search', 'x.jpg', '--k', 'ten'], ['index', root, '--layout', 'CHW']]) {
+      const r = lookalike(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      if (args.length > 0) expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('indexes, reports a JSON summary, and finds an indexed image as its own nearest neighbour', () => {
+    const again = lookalike(['index', root, '--db', db, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, unchanged: 12, removed: 0, failed: 0, indexed: 12 });
+    const r = lookalike(['search', join(root, 'ship/0002.jpg'), '--db', db, '--k', '5', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { results: Array<{ path: string; label: string; score: number }> };
+    expect(out.results).toHaveLength(5);
+    expect(out.results[0]).toMatchObject({ path: 'ship/0002.jpg', label: 'ship' });
+    expect(out.results[0]!.score).toBeCloseTo(1, 4);
+    const scores = out.results.map((x) => x.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    const text = lookalike(['search', join(root, 'cat/0001.jpg'), '--db', db, '--k', '2']);
+    expect(text.stdout.split('\n')[0]).toMatch(/^1\.0000 +cat +.*cat\/0001\.jpg$/);
+  });
+
+  it('prints one image vector', () => {
+    const r = lookalike(['embed', join(root, 'cat/0000.jpg'), '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { dims: number; vector: number[] };
+    expect(out.vector).toHaveLength(out.dims);
+    expect(Math.hypot(...out.vector)).toBeCloseTo(1, 5);
+  });
+
+  it('fails with one clear line for a missing folder, an unwritable database, a non-image query', () => {
+    const missing = lookalike(['index', join(root, 'nope'), '--db', dbPath()]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toMatch(/^lookalike: cannot read folder .*nope: ENOENT/);
+    const unwritable = lookalike(['index', root, '--db', '/dev/null/x.db']);
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr.trim()).toMatch(/^lookalike: cannot open database \/dev\/null\/x.db/);
+    const text = join(tempDir('cli'), 'q.jpg');
+    writeFileSync(text, 'hello');
+    const query = lookalike(['search', text, '--db', db]);
+    expect(query.code).toBe(1);
+    expect(query.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^lookalike: .*q\.jpg: not a readable image/)]);
+    const noDb = lookalike(['search', join(root, 'cat/0000.jpg'), '--db', join(tempDir('cli'), 'none.db')]);
+    expect(noDb.code).toBe(1);
+    expect(noDb.stderr).toMatch(/no database at/);
+  });
+
+  it('exits 1 when nothing could be indexed, listing why', () => {
+    const bad = tempDir('cli');
+    writeFileSync(join(bad, 'a.jpg'), 'not an image');
+    const r = lookalike(['index', bad, '--db', dbPath()]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/failed {2}a\.jpg: not a readable image/);
+    expect(r.stderr).toMatch(/no image could be indexed/);
+    const empty = lookalike(['index', tempDir('cli'), '--db', dbPath()]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/no images found/);
+  });
+});
