@@ -20,6 +20,8 @@ export class Embedder {
     private readonly inputName: string,
     readonly outputName: string,
     private readonly pre: Preprocessing,
+    /** The model takes the uint8 pixels themselves and scales them in its graph. */
+    private readonly byteInput: boolean,
   ) {}
 
   static async create(opts: EmbedderOptions): Promise<Embedder> {
@@ -35,20 +37,29 @@ export class Embedder {
         extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
     } catch (err) {
-      throw new LookalikeError('BAD_MODEL', `cannot load ONNX model ${opts.modelPath}: ${errorMessage(err)}`, { cause: err });
+      const hint = opts.executionProvider === 'cuda'
+        ? ' (is the CUDA provider installed? `npm install onnxruntime-node --onnxruntime-node-install=cuda12`, or unset LOOKALIKE_EXECUTION_PROVIDER)'
+        : '';
+      throw new LookalikeError('BAD_MODEL', `cannot load ONNX model ${opts.modelPath}: ${errorMessage(err)}${hint}`, { cause: err });
     }
     const inputName = session.inputNames[0];
     const outputName = opts.outputName ?? session.outputNames[0];
     if (!inputName || !outputName || !session.outputNames.includes(outputName)) {
       throw new LookalikeError('BAD_MODEL', `model ${opts.modelPath} has no output named ${outputName ?? '(none)'}; it has: ${session.outputNames.join(', ')}`);
     }
-    return new Embedder(session, inputName, outputName, opts.preprocessing);
+    const meta = session.inputMetadata[0];
+    const byteInput = meta?.isTensor === true && meta.type === 'uint8';
+    const pre = opts.preprocessing;
+    if (byteInput && (pre.layout !== 'NHWC' || pre.mean.some((m) => m !== 0) || pre.std.some((sd) => sd !== 1))) {
+      throw new LookalikeError('BAD_ARGUMENT', `model ${opts.modelPath} takes uint8 NHWC pixels: --layout, --mean and --std do not apply to it`);
+    }
+    return new Embedder(session, inputName, outputName, pre, byteInput);
   }
 
   /** Embeds images given as size × size × 3 RGB bytes (see decodeForModel). */
   async embed(images: Buffer[]): Promise<Float32Array[]> {
     if (images.length === 0) return [];
-    const input = toTensor(images, this.pre);
+    const input = this.byteInput ? byteTensor(images, this.pre.inputSize) : toTensor(images, this.pre);
     let result: ort.InferenceSession.OnnxValueMapType;
     try {
       result = await this.session.run({ [this.inputName]: input }, [this.outputName]);
@@ -70,23 +81,37 @@ export class Embedder {
   }
 }
 
+/** The pixels as they are, for a model that scales them itself. */
+export function byteTensor(images: Buffer[], size: number): ort.Tensor {
+  const bytes = size * size * 3;
+  const data = new Uint8Array(images.length * bytes);
+  images.forEach((px, n) => {
+    if (px.length !== bytes) throw new LookalikeError('BAD_ARGUMENT', `image ${n} has ${px.length} bytes, expected ${bytes}`);
+    data.set(px, n * bytes);
+  });
+  return new ort.Tensor('uint8', data, [images.length, size, size, 3]);
+}
+
 export function toTensor(images: Buffer[], pre: Preprocessing): ort.Tensor {
   const s = pre.inputSize;
   const plane = s * s;
   const data = new Float32Array(images.length * plane * 3);
-  const scale = pre.std.map((sd) => 1 / (255 * sd));
-  const shift = pre.mean.map((m, c) => -m / pre.std[c]!);
+  const [s0, s1, s2] = pre.std.map((sd) => 1 / (255 * sd)) as [number, number, number];
+  const [b0, b1, b2] = pre.mean.map((m, c) => -m / pre.std[c]!) as [number, number, number];
   images.forEach((px, n) => {
     if (px.length !== plane * 3) throw new LookalikeError('BAD_ARGUMENT', `image ${n} has ${px.length} bytes, expected ${plane * 3}`);
     const base = n * plane * 3;
     if (pre.layout === 'NHWC') {
-      for (let i = 0; i < plane * 3; i++) {
-        const c = i % 3;
-        data[base + i] = px[i]! * scale[c]! + shift[c]!;
+      for (let i = 0, o = base; i < plane * 3; i += 3, o += 3) {
+        data[o] = px[i]! * s0 + b0;
+        data[o + 1] = px[i + 1]! * s1 + b1;
+        data[o + 2] = px[i + 2]! * s2 + b2;
       }
     } else {
-      for (let i = 0; i < plane; i++) {
-        for (let c = 0; c < 3; c++) data[base + c * plane + i] = px[i * 3 + c]! * scale[c]! + shift[c]!;
+      for (let i = 0, p = 0; i < plane; i++, p += 3) {
+        data[base + i] = px[p]! * s0 + b0;
+        data[base + plane + i] = px[p + 1]! * s1 + b1;
+        data[base + 2 * plane + i] = px[p + 2]! * s2 + b2;
       }
     }
   });

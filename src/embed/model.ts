@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { LookalikeError, errorMessage } from '../core/errors.js';
 import type { ModelRecipe, Preprocessing } from '../core/types.js';
 import { DEFAULT_MODEL, ensureConvertedModel } from './default-model.js';
+import { EmbedPool } from './embed-pool.js';
 import { Embedder } from './embedder.js';
 import { decodeForModel, type DecodeLimits, type DecodedImage } from './preprocess.js';
 
@@ -24,6 +25,7 @@ export const DEFAULT_SPEC: ModelSpec = {
 export interface RuntimeOptions {
   /** Where the converted default model is cached. */
   cacheDir: string;
+  /** Inference sessions, one thread each. */
   threads: number;
   executionProvider: 'cpu' | 'cuda';
 }
@@ -33,6 +35,8 @@ export interface ImageModel {
   recipe: ModelRecipe;
   decode(bytes: Buffer, limits: DecodeLimits): Promise<DecodedImage>;
   embed(pixels: Buffer[]): Promise<Float32Array[]>;
+  /** Batches that can be embedded at once. */
+  parallelism: number;
   close(): Promise<void>;
 }
 
@@ -40,29 +44,34 @@ export async function loadImageModel(spec: ModelSpec, runtime: RuntimeOptions): 
   const pre = spec.preprocessing;
   const isDefault = spec.source === 'default';
   // Global pooling equals the graph's 7×7 pooling at 224 and lets any other input size work.
-  const modelPath = isDefault ? await ensureConvertedModel(runtime.cacheDir, { globalPool: true }) : resolve(spec.source);
+  const modelPath = isDefault ? await ensureConvertedModel(runtime.cacheDir, { globalPool: true, byteInput: true }) : resolve(spec.source);
   let modelBytes: Buffer;
   try {
     modelBytes = await readFile(modelPath);
   } catch (err) {
     throw new LookalikeError('NOT_FOUND', `cannot read model ${modelPath}: ${errorMessage(err)}`, { cause: err });
   }
-  const embedder = await Embedder.create({
+  const options = {
     modelPath, outputName: isDefault ? DEFAULT_MODEL.featureNode : spec.output, preprocessing: pre,
-    threads: runtime.threads, executionProvider: runtime.executionProvider,
-  });
-  const probe = await embedder.embed([Buffer.alloc(pre.inputSize * pre.inputSize * 3, 128)]);
-  const dims = probe[0]!.length;
+    threads: 1, executionProvider: runtime.executionProvider,
+  };
+  // Fails fast, on this thread, with the model's own error; and tells the output's name and size.
+  const probe = await Embedder.create(options);
+  const outputName = probe.outputName;
+  const dims = (await probe.embed([Buffer.alloc(pre.inputSize * pre.inputSize * 3, 128)]))[0]!.length;
+  await probe.close();
+  const pool = EmbedPool.create({ ...options, outputName }, runtime.threads);
   const name = isDefault ? DEFAULT_MODEL.id : modelPath;
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ name, output: embedder.outputName, pre }))
+    .update(JSON.stringify({ name, output: outputName, pre }))
     .update(createHash('sha256').update(modelBytes).digest())
     .digest('hex');
   return {
-    recipe: { name, fingerprint, dims, layer: embedder.outputName, inputSize: pre.inputSize, preprocessing: pre },
+    recipe: { name, fingerprint, dims, layer: outputName, inputSize: pre.inputSize, preprocessing: pre },
     decode: (bytes, limits) => decodeForModel(bytes, pre.inputSize, limits),
-    embed: (pixels) => embedder.embed(pixels),
-    close: () => embedder.close(),
+    embed: (pixels) => pool.embed(pixels),
+    parallelism: pool.parallelism,
+    close: () => pool.close(),
   };
 }
 

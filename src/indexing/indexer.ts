@@ -81,18 +81,25 @@ export async function indexFolder(store: Store, model: ImageModel, opts: IndexOp
     let done = 0;
     let batch: Extract<Prepared, { kind: 'ready' }>[] = [];
     let settled: ImageRecord[] = [];
-    const flush = async (): Promise<void> => {
-      const vectors = await model.embed(batch.map((b) => b.pixels));
-      const records = [...settled, ...batch.map((b, i) => ({ ...b.record, vector: vectors[i]! }))];
-      store.writeResults(modelId, records);
-      for (const b of batch) b.work.row ? counts.updated++ : counts.added++;
-      done += records.length;
-      batch = [];
-      settled = [];
-      opts.onProgress?.(done, todo.length);
+    // Up to model.parallelism batches are embedded at once while the next ones decode.
+    const inflight = new Set<Promise<void>>();
+    const launch = (ready: typeof batch, failed: ImageRecord[]): void => {
+      const job = (async () => {
+        const vectors = await model.embed(ready.map((b) => b.pixels));
+        const records = [...failed, ...ready.map((b, i) => ({ ...b.record, vector: vectors[i]! }))];
+        store.writeResults(modelId, records);
+        for (const b of ready) b.work.row ? counts.updated++ : counts.added++;
+        done += records.length;
+        opts.onProgress?.(done, todo.length);
+      })();
+      inflight.add(job);
+      job.then(() => inflight.delete(job), () => undefined);
+    };
+    const drain = async (limit: number): Promise<void> => {
+      while (inflight.size > limit) await Promise.race(inflight);
     };
 
-    for await (const p of mapAhead(todo, opts.batchSize * 2, (w) => prepare(w, model, opts, store))) {
+    for await (const p of mapAhead(todo, opts.batchSize * (model.parallelism + 1), (w) => prepare(w, model, opts, store))) {
       if (p.kind === 'same') {
         counts.unchanged++;
         done++;
@@ -103,10 +110,16 @@ export async function indexFolder(store: Store, model: ImageModel, opts: IndexOp
       } else {
         batch.push(p);
       }
-      if (batch.length >= opts.batchSize || settled.length >= opts.batchSize) await flush();
+      if (batch.length >= opts.batchSize || settled.length >= opts.batchSize) {
+        launch(batch, settled);
+        batch = [];
+        settled = [];
+        await drain(model.parallelism - 1);
+      }
       if (opts.signal?.aborted) break;
     }
-    if (batch.length > 0 || settled.length > 0) await flush();
+    if (batch.length > 0 || settled.length > 0) launch(batch, settled);
+    await drain(0);
 
     const interrupted = opts.signal?.aborted ?? false;
     if (!interrupted) store.dropOtherModels(modelId);
