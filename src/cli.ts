@@ -20,11 +20,11 @@ default: models/ beside the database).
 
 Exit status: 0 success, 1 error, 2 bad usage, 130 interrupted.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  index: indexCommand,
-  search: searchCommand,
-  embed: embedCommand,
-};
+const COMMANDS = new Map<string, (argv: string[]) => Promise<number>>([
+  ['index', indexCommand],
+  ['search', searchCommand],
+  ['embed', embedCommand],
+]);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  const run = COMMANDS[command];
+  const run = COMMANDS.get(command);
   if (!run) throw new LookalikeError('BAD_ARGUMENT', `unknown command "${command}"; see lookalike --help`);
   return run(rest);
 }

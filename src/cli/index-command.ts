@@ -1,5 +1,5 @@
 import { LookalikeError } from '../core/errors.js';
-import { loadImageModel, type ImageModel } from '../embed/model.js';
+import { defaultBatchSize, loadImageModel, type ImageModel } from '../embed/model.js';
 import { DEFAULT_LIMITS } from '../embed/preprocess.js';
 import { indexFolder, resolveRoot, type IndexSummary } from '../indexing/indexer.js';
 import { acquireWriteLock } from '../indexing/lock.js';
@@ -17,7 +17,7 @@ run (Ctrl-C, kill, crash) resumes where it stopped. The folder name above each i
 
 Options:
   --db FILE           database (default data/lookalike.db, or $LOOKALIKE_DB)
-  --batch N           images per inference batch (default 32)
+  --batch N           images per inference batch (default 16 at 224 px, more when smaller)
   --max-pixels N      images with more pixels are refused (default ${DEFAULT_LIMITS.maxPixels})
   --max-bytes N       files larger than this are refused (default 268435456)
   --json              print the summary as JSON on stdout
@@ -34,7 +34,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
   }, { min: 1, max: 1, usage: 'lookalike index <folder> [options]' });
   if (values.help) return help(INDEX_HELP);
   const spec = modelSpec(values);
-  const batchSize = intOption(values.batch, 'batch', 32, 1, 1024);
+  const batchSize = intOption(values.batch, 'batch', defaultBatchSize(spec.preprocessing.inputSize), 1, 1024);
   const maxPixels = intOption(values['max-pixels'], 'max-pixels', DEFAULT_LIMITS.maxPixels);
   const maxFileBytes = intOption(values['max-bytes'], 'max-bytes', 256 * 1024 * 1024);
   const { dbPath, runtime } = runtimeFor(values.db);

@@ -1,0 +1,39 @@
+/** `npm run bench -- <benchmark> [options]`: benchmarks that answer the issues' targets. */
+import { LookalikeError, errorMessage } from '../core/errors.js';
+import { INDEX_BENCH_HELP, indexBench } from './index-bench.js';
+
+const USAGE = `usage: npm run bench -- <benchmark> [options]
+
+Benchmarks:
+  index   indexing throughput and peak memory: lookalike index vs TF.js-wasm on the same graph
+
+${INDEX_BENCH_HELP}`;
+
+const BENCHMARKS = new Map<string, (argv: string[]) => Promise<void>>([['index', indexBench]]);
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const bench = name === undefined ? undefined : BENCHMARKS.get(name);
+  if (!bench) {
+    process.stderr.write(`${name === undefined ? '' : `unknown benchmark "${name}"\n`}${USAGE}\n`);
+    return 2;
+  }
+  await bench(rest);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const usage = err instanceof LookalikeError && err.code === 'BAD_ARGUMENT';
+    process.stderr.write(`bench: ${errorMessage(err)}${usage ? '\n(npm run bench -- --help lists the options)' : ''}\n`);
+    if (!(err instanceof LookalikeError)) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    process.exitCode = usage ? 2 : 1;
+  },
+);
