@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL, ensureConvertedModel } from '../../src/embed/default-model.js';
 import { CLI, MODEL_CACHE, cifarImages, tempDir } from '../helpers/fixtures.js';
 
 /** Runs the built CLI as a user would; the database sits beside the shared model cache. */
@@ -67,6 +68,35 @@ describe('lookalike CLI', () => {
     const out = JSON.parse(r.stdout) as { dims: number; vector: number[] };
     expect(out.vector).toHaveLength(out.dims);
     expect(Math.hypot(...out.vector)).toBeCloseTo(1, 5);
+  });
+
+  it('runs any ONNX model given by path, and searches with the recipe the index was built with', async () => {
+    const dir = tempDir('cli');
+    // The default graph again, but as a plain float-input model file: the vectors must agree.
+    const converted = await ensureConvertedModel(join(dir, 'conv'), { globalPool: true });
+    const custom = join(dir, 'custom.onnx');
+    copyFileSync(converted, custom);
+    const image = join(root, 'truck/0003.jpg');
+    const mine = lookalike(['embed', image, '--model', custom, '--output', DEFAULT_MODEL.featureNode, '--json']);
+    expect(mine.code, mine.stderr).toBe(0);
+    const base = lookalike(['embed', image, '--db', db, '--json']);
+    const a = (JSON.parse(mine.stdout) as { vector: number[] }).vector;
+    const b = (JSON.parse(base.stdout) as { vector: number[] }).vector;
+    expect(Math.max(...a.map((x, i) => Math.abs(x - b[i]!)))).toBeLessThan(1e-5);
+
+    const customDb = dbPath();
+    expect(lookalike(['index', root, '--db', customDb, '--model', custom, '--input-size', '96']).code).toBe(0);
+    const found = lookalike(['search', image, '--db', customDb, '--k', '1', '--json']);
+    expect(found.code, found.stderr).toBe(0);
+    expect(JSON.parse(found.stdout).results[0]).toMatchObject({ path: 'truck/0003.jpg' });
+    copyFileSync(await ensureConvertedModel(join(dir, 'conv'), { globalPool: true, byteInput: true }), custom);
+    const changed = lookalike(['search', image, '--db', customDb]);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/changed since the index was built/);
+    writeFileSync(custom, 'not a model');
+    const broken = lookalike(['search', image, '--db', customDb]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/cannot load ONNX model/);
   });
 
   it('fails with one clear line for a missing folder, an unwritable database, a non-image query', () => {
