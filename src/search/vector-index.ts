@@ -4,10 +4,12 @@ import { LookalikeError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 
 /**
- * Up to this many vectors a brute-force scan answers (≈ 3 ms at 5,000 × 1792-d on one core)
- * and needs no graph; above it an HNSW graph is built and persisted beside the database.
+ * Up to this many vectors a brute-force scan answers, exactly and with no graph to build or
+ * keep (0.3 ms a query at 1,000 × 1792-d). Above it an HNSW graph is built and persisted
+ * beside the database: measured on CIFAR-10 vectors, 0.34 ms against 2.0 ms for the scan at
+ * 5,000, recall@10 ≥ 0.998, built in 0.1 s per 1,000 vectors on 2 cores.
  */
-export const EXACT_MAX = 5000;
+export const EXACT_MAX = 1000;
 
 export interface Neighbour {
   imageId: number;
@@ -107,6 +109,8 @@ export class VectorIndex {
     }
     const n = Math.min(k, this.size);
     if (n === 0) return [];
+    // usearch's exact search reads a typed array from the start of its buffer, ignoring a view's offset.
+    if (query.byteOffset !== 0 || query.buffer.byteLength !== query.byteLength) query = query.slice();
     const found = this.graph
       ? this.graph.search(query, n, 0)
       : usearch.exactSearch(this.exact!.matrix, query, this.dims, n, usearch.MetricKind.Cos, 1);

@@ -52,6 +52,10 @@ describe('VectorIndex', () => {
       expect(hits.every((h) => (h.imageId - ids[0]!) % 8 === i % 8)).toBe(true); // same cluster
     });
     expect(existsSync(`${path}.usearch`)).toBe(false);
+    // A query that is a view into a larger buffer (as vectors of a batch are) finds the same.
+    const packed = new Float32Array(3 * DIMS);
+    packed.set(vs[5]!, 2 * DIMS);
+    expect(index.search(packed.subarray(2 * DIMS), 1)[0]!.imageId).toBe(ids[5]);
     store.close();
   });
 
