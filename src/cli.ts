@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { embedCommand } from './cli/embed-command.js';
+import { evalCommand } from './cli/eval-command.js';
 import { indexCommand } from './cli/index-command.js';
 import { searchCommand } from './cli/search-command.js';
 import { LookalikeError, errorMessage } from './core/errors.js';
@@ -11,6 +12,7 @@ Usage:
   lookalike index <folder>     embed every image under <folder> into the database
   lookalike search <image>     the most similar indexed images
   lookalike embed <image>      print one image's vector
+  lookalike eval <folder>      retrieval quality on a folder labelled by sub-folder names
   lookalike <command> --help   options of a command
 
 The database is data/lookalike.db unless --db or $LOOKALIKE_DB says otherwise.
@@ -24,6 +26,7 @@ const COMMANDS = new Map<string, (argv: string[]) => Promise<number>>([
   ['index', indexCommand],
   ['search', searchCommand],
   ['embed', embedCommand],
+  ['eval', evalCommand],
 ]);
 
 async function main(argv: string[]): Promise<number> {

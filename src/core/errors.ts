@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'BAD_MODEL'
   | 'DATABASE'
   | 'NOTHING_INDEXED'
-  | 'BUSY';
+  | 'BUSY'
+  | 'BAD_LABELS';
 
 export class LookalikeError extends Error {
   readonly code: ErrorCode;

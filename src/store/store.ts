@@ -186,6 +186,15 @@ export class Store {
     }
   }
 
+  /** Every labelled image with its vector of this model, in path order. */
+  labelledVectors(modelId: number): Array<{ path: string; label: string; vector: Float32Array }> {
+    const rows = this.db
+      .prepare(`SELECT i.path, i.label, e.vector FROM images i JOIN embeddings e ON e.image_id = i.id AND e.model_id = ?
+                WHERE i.label IS NOT NULL ORDER BY i.path`)
+      .all(modelId) as Array<{ path: string; label: string; vector: Buffer }>;
+    return rows.map((r) => ({ path: r.path, label: r.label, vector: blobToVector(r.vector) }));
+  }
+
   imagesByIds(ids: number[]): Map<number, ImageInfo> {
     const get = this.db.prepare('SELECT id, path, label FROM images WHERE id = ?');
     const out = new Map<number, ImageInfo>();
