@@ -10,7 +10,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LookalikeError, errorMessage } from '../core/errors.js';
-import { DEFAULT_SPEC, defaultBatchSize, loadImageModel } from '../embed/model.js';
+import { FEATURE_SPEC, defaultBatchSize, loadImageModel } from '../embed/model.js';
 import { firstImages } from './dataset.js';
 
 export const INDEX_BENCH_HELP = `Options (index):
@@ -69,12 +69,12 @@ export async function indexBench(argv: string[]): Promise<void> {
   const { root, files } = await firstImages(opts.dataset, opts.limit, CACHE);
   const modelCache = join(CACHE, 'models');
   log('model: converting once if not cached');
-  await (await loadImageModel(DEFAULT_SPEC, { cacheDir: modelCache, threads: 1, executionProvider: 'cpu' })).close();
+  await (await loadImageModel(FEATURE_SPEC, { cacheDir: modelCache, threads: 1, executionProvider: 'cpu' })).close();
 
   const results: SizeResult[] = [];
   for (const size of opts.sizes) {
     log(`${size} px: ours`);
-    const batch = opts.batch ?? defaultBatchSize(size);
+    const batch = opts.batch ?? defaultBatchSize({ inputSize: size, flip: false });
     const ours = await runChild<ChildResult>('index-child.js', ['--root', root, '--size', String(size), '--batch', String(batch), '--cache-dir', modelCache]);
     let reference: ReferenceTotal | null = null;
     if (opts.reference) {
@@ -205,7 +205,7 @@ function table(opts: Options, results: SizeResult[]): string {
     '',
     `Model load, not in the times above: ${results.map((r) => `${r.size} px ours ${r.ours.loadSeconds.toFixed(1)} s${r.reference ? `, ref ${r.reference.loadSeconds.toFixed(1)} s (with its first run)` : ''}`).join('; ')}.`,
   ];
-  const freed = results.filter((r) => r.reference && r.size !== DEFAULT_SPEC.preprocessing.inputSize).map((r) => `${r.size} px`);
+  const freed = results.filter((r) => r.reference && r.size !== FEATURE_SPEC.preprocessing.inputSize).map((r) => `${r.size} px`);
   if (freed.length > 0) {
     out.push(`Reference at ${freed.join(', ')}: the graph's fixed 7×7 AvgPool does not fit the final map, so it reads MobilenetV2/Conv_1/Relu6 and takes tf.mean over H and W, as our converted model's global pooling does.`);
   }

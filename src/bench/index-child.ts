@@ -9,7 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LookalikeError } from '../core/errors.js';
-import { DEFAULT_SPEC, loadImageModel } from '../embed/model.js';
+import { FEATURE_SPEC, loadImageModel } from '../embed/model.js';
 import { DEFAULT_LIMITS } from '../embed/preprocess.js';
 import { indexFolder } from '../indexing/indexer.js';
 import { Store } from '../store/store.js';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const store = Store.open(join(tmp, 'bench.db'));
   try {
     const loadStart = performance.now();
-    const spec = { ...DEFAULT_SPEC, preprocessing: { ...DEFAULT_SPEC.preprocessing, inputSize: Number(size) } };
+    const spec = { ...FEATURE_SPEC, preprocessing: { ...FEATURE_SPEC.preprocessing, inputSize: Number(size) } };
     const model = await loadImageModel(spec, { cacheDir, threads: cpus().length, executionProvider: 'cpu' });
     const loadSeconds = (performance.now() - loadStart) / 1000;
     try {

@@ -66,7 +66,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       try {
         const progress = createProgress(process.stderr, { quiet });
         const s = await indexFolder(store, model, {
-          root, batchSize: defaultBatchSize(spec.preprocessing.inputSize), maxFileBytes: 256 * 1024 * 1024, limits: DEFAULT_LIMITS,
+          root, batchSize: defaultBatchSize(spec.preprocessing), maxFileBytes: 256 * 1024 * 1024, limits: DEFAULT_LIMITS,
           onStart: (total) => progress.start(total), onProgress: (done, total) => progress.update(done, total),
         });
         progress.finish();

@@ -34,7 +34,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
   }, { min: 1, max: 1, usage: 'lookalike index <folder> [options]' });
   if (values.help) return help(INDEX_HELP);
   const spec = modelSpec(values);
-  const batchSize = intOption(values.batch, 'batch', defaultBatchSize(spec.preprocessing.inputSize), 1, 1024);
+  const batchSize = intOption(values.batch, 'batch', defaultBatchSize(spec.preprocessing), 1, 1024);
   const maxPixels = intOption(values['max-pixels'], 'max-pixels', DEFAULT_LIMITS.maxPixels);
   const maxFileBytes = intOption(values['max-bytes'], 'max-bytes', 256 * 1024 * 1024);
   const { dbPath, runtime } = runtimeFor(values.db);

@@ -9,6 +9,10 @@ export interface Preprocessing {
   /** Per-channel value = (pixel / 255 - mean) / std. */
   mean: [number, number, number];
   std: [number, number, number];
+  /** Average the vector with that of the image mirrored left to right (twice the inference). */
+  flip: boolean;
+  /** Signed square root of each activation before normalising: damps a few dominant channels. */
+  power: boolean;
 }
 
 /** Everything that determines a vector; its fingerprint changes whenever the vectors would. */
@@ -16,7 +20,7 @@ export interface ModelRecipe {
   name: string;
   fingerprint: string;
   dims: number;
-  /** Output (graph node) the vector is read from. */
+  /** Outputs (graph nodes) the vector is pooled from, comma-separated. */
   layer: string;
   inputSize: number;
   preprocessing: Preprocessing;

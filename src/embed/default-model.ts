@@ -24,6 +24,7 @@ export interface DefaultModelOptions {
   outputs?: string[];
   globalPool?: boolean;
   byteInput?: boolean;
+  poolOutputs?: boolean;
 }
 
 /** Path of the converted .onnx in cacheDir, converting on first use. The name hashes everything that shapes the bytes. */
@@ -31,12 +32,13 @@ export async function ensureConvertedModel(cacheDir: string, options: DefaultMod
   const outputs = options.outputs ?? [DEFAULT_MODEL.featureNode];
   const globalPool = options.globalPool ?? false;
   const byteInput = options.byteInput ?? false;
+  const poolOutputs = options.poolOutputs ?? false;
   const pkg = nsfwjsPackage();
-  const key = JSON.stringify({ converter: CONVERTER_VERSION, model: DEFAULT_MODEL.id, nsfwjs: pkg.version, outputs, globalPool, byteInput });
+  const key = JSON.stringify({ converter: CONVERTER_VERSION, model: DEFAULT_MODEL.id, nsfwjs: pkg.version, outputs, globalPool, byteInput, poolOutputs });
   const file = join(cacheDir, `${DEFAULT_MODEL.id}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.onnx`);
   if (await stat(file).then(() => true, () => false)) return file;
 
-  const bytes = convertTfjsGraph(await loadTfjsGraphModel(defaultModelDir()), { outputs, globalPool, byteInput });
+  const bytes = convertTfjsGraph(await loadTfjsGraphModel(defaultModelDir()), { outputs, globalPool, byteInput, poolOutputs });
   await mkdir(cacheDir, { recursive: true });
   // Write aside then rename, so a reader never sees half a model and concurrent converters cannot clash.
   const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
@@ -48,6 +50,23 @@ export async function ensureConvertedModel(cacheDir: string, options: DefaultMod
     throw err;
   }
   return file;
+}
+
+/**
+ * Full node names for names or unique name endings (`expanded_conv_12/expand/Relu6`), so a
+ * recipe can name blocks without the graph's long prefix.
+ */
+export async function resolveNodeNames(names: string[]): Promise<string[]> {
+  if (names.every((n) => n.startsWith('StatefulPartitionedCall/'))) return names;
+  const nodes = (await loadTfjsGraphModel(defaultModelDir())).nodes.map((n) => n.name);
+  return names.map((name) => {
+    if (nodes.includes(name)) return name;
+    const found = nodes.filter((n) => n.endsWith(`/${name}`));
+    if (found.length !== 1) {
+      throw new LookalikeError('BAD_ARGUMENT', found.length === 0 ? `the default model has no node named ${name}` : `${name} names ${found.length} nodes: ${found.join(', ')}`);
+    }
+    return found[0]!;
+  });
 }
 
 /** Where nsfwjs keeps the TF.js graph model (as .min.js wrappers). */

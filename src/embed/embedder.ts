@@ -4,8 +4,8 @@ import type { Preprocessing } from '../core/types.js';
 
 export interface EmbedderOptions {
   modelPath: string;
-  /** Output read as the vector; defaults to the model's first output. */
-  outputName?: string;
+  /** Outputs whose [batch, dims] values make the vector, concatenated; defaults to the model's first. */
+  outputNames?: string[];
   preprocessing: Preprocessing;
   /** CPU threads for one inference; defaults to all cores. */
   threads: number;
@@ -13,12 +13,16 @@ export interface EmbedderOptions {
   executionProvider: 'cpu' | 'cuda';
 }
 
-/** Runs an ONNX image model on batches of RGB pixels and returns L2-normalised vectors. */
+/**
+ * Runs an ONNX image model on batches of RGB pixels and returns L2-normalised vectors: each
+ * output block optionally power-normalised (signed square root) and L2-normalised, the
+ * blocks concatenated, and optionally averaged with the mirror image's vector.
+ */
 export class Embedder {
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly inputName: string,
-    readonly outputName: string,
+    readonly outputNames: string[],
     private readonly pre: Preprocessing,
     /** The model takes the uint8 pixels themselves and scales them in its graph. */
     private readonly byteInput: boolean,
@@ -43,9 +47,10 @@ export class Embedder {
       throw new LookalikeError('BAD_MODEL', `cannot load ONNX model ${opts.modelPath}: ${errorMessage(err)}${hint}`, { cause: err });
     }
     const inputName = session.inputNames[0];
-    const outputName = opts.outputName ?? session.outputNames[0];
-    if (!inputName || !outputName || !session.outputNames.includes(outputName)) {
-      throw new LookalikeError('BAD_MODEL', `model ${opts.modelPath} has no output named ${outputName ?? '(none)'}; it has: ${session.outputNames.join(', ')}`);
+    const outputNames = opts.outputNames ?? session.outputNames.slice(0, 1);
+    const missing = outputNames.filter((o) => !session.outputNames.includes(o));
+    if (!inputName || outputNames.length === 0 || missing.length > 0) {
+      throw new LookalikeError('BAD_MODEL', `model ${opts.modelPath} has no output named ${missing.join(', ') || '(none)'}; it has: ${session.outputNames.join(', ')}`);
     }
     const meta = session.inputMetadata[0];
     const byteInput = meta?.isTensor === true && meta.type === 'uint8';
@@ -53,32 +58,70 @@ export class Embedder {
     if (byteInput && (pre.layout !== 'NHWC' || pre.mean.some((m) => m !== 0) || pre.std.some((sd) => sd !== 1))) {
       throw new LookalikeError('BAD_ARGUMENT', `model ${opts.modelPath} takes uint8 NHWC pixels: --layout, --mean and --std do not apply to it`);
     }
-    return new Embedder(session, inputName, outputName, pre, byteInput);
+    return new Embedder(session, inputName, outputNames, pre, byteInput);
   }
 
   /** Embeds images given as size × size × 3 RGB bytes (see decodeForModel). */
   async embed(images: Buffer[]): Promise<Float32Array[]> {
     if (images.length === 0) return [];
-    const input = this.byteInput ? byteTensor(images, this.pre.inputSize) : toTensor(images, this.pre);
+    const batch = this.pre.flip ? [...images, ...images.map((px) => mirror(px, this.pre.inputSize))] : images;
+    const input = this.byteInput ? byteTensor(batch, this.pre.inputSize) : toTensor(batch, this.pre);
     let result: ort.InferenceSession.OnnxValueMapType;
     try {
-      result = await this.session.run({ [this.inputName]: input }, [this.outputName]);
+      result = await this.session.run({ [this.inputName]: input }, this.outputNames);
     } catch (err) {
       throw new LookalikeError('BAD_MODEL', `inference failed: ${errorMessage(err)}`, { cause: err });
     }
-    const out = result[this.outputName] as ort.Tensor;
-    const [n, ...rest] = out.dims;
-    const dims = rest.reduce((a, b) => a * b, 1);
-    if (n !== images.length || rest.length !== 1 || !(out.data instanceof Float32Array)) {
-      throw new LookalikeError('BAD_MODEL', `output ${this.outputName} has shape [${out.dims.join(', ')}] (${out.type}); expected [batch, dims] float32`);
-    }
-    const data = out.data;
-    return images.map((_, i) => l2Normalise(data.slice(i * dims, (i + 1) * dims)));
+    const blocks = this.outputNames.map((name) => {
+      const out = result[name] as ort.Tensor;
+      if (out.dims.length !== 2 || out.dims[0] !== batch.length || !(out.data instanceof Float32Array)) {
+        throw new LookalikeError('BAD_MODEL', `output ${name} has shape [${out.dims.join(', ')}] (${out.type}); expected [batch, dims] float32`);
+      }
+      return { data: out.data, dims: out.dims[1]! };
+    });
+    const vectorOf = (i: number): Float32Array => combineBlocks(blocks.map((b) => b.data.subarray(i * b.dims, (i + 1) * b.dims)), this.pre.power);
+    return images.map((_, i) => {
+      const v = vectorOf(i);
+      if (!this.pre.flip) return v;
+      const w = vectorOf(i + images.length);
+      for (let k = 0; k < v.length; k++) v[k]! += w[k]!;
+      return l2Normalise(v);
+    });
   }
 
   async close(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** Each block (signed-square-rooted if power) L2-normalised, then concatenated and normalised again. */
+export function combineBlocks(blocks: Float32Array[], power: boolean): Float32Array {
+  const out = new Float32Array(blocks.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const block of blocks) {
+    const part = out.subarray(at, at + block.length);
+    part.set(block);
+    if (power) for (let k = 0; k < part.length; k++) part[k] = Math.sign(part[k]!) * Math.sqrt(Math.abs(part[k]!));
+    if (blocks.length > 1) l2Normalise(part);
+    at += block.length;
+  }
+  return l2Normalise(out);
+}
+
+/** The image flipped left to right (size × size × 3 RGB bytes). */
+export function mirror(px: Buffer, size: number): Buffer {
+  const out = Buffer.allocUnsafe(px.length);
+  for (let y = 0; y < size; y++) {
+    const row = y * size * 3;
+    for (let x = 0; x < size; x++) {
+      const from = row + x * 3;
+      const to = row + (size - 1 - x) * 3;
+      out[to] = px[from]!;
+      out[to + 1] = px[from + 1]!;
+      out[to + 2] = px[from + 2]!;
+    }
+  }
+  return out;
 }
 
 /** The pixels as they are, for a model that scales them itself. */

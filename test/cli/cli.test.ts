@@ -79,7 +79,7 @@ describe('lookalike CLI', () => {
     const image = join(root, 'truck/0003.jpg');
     const mine = lookalike(['embed', image, '--model', custom, '--output', DEFAULT_MODEL.featureNode, '--json']);
     expect(mine.code, mine.stderr).toBe(0);
-    const base = lookalike(['embed', image, '--db', db, '--json']);
+    const base = lookalike(['embed', image, '--recipe', 'feature', '--json']);
     const a = (JSON.parse(mine.stdout) as { vector: number[] }).vector;
     const b = (JSON.parse(base.stdout) as { vector: number[] }).vector;
     expect(Math.max(...a.map((x, i) => Math.abs(x - b[i]!)))).toBeLessThan(1e-5);

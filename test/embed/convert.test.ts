@@ -15,7 +15,7 @@ import { ModelProto } from '../../src/embed/convert/onnx-builder.js';
 import { decodeTfjsGraph, loadTfjsGraphModel, readTfjsArtifacts, type TfGraphModel, type TfjsArtifacts } from '../../src/embed/convert/tfjs-graph.js';
 import { DEFAULT_MODEL, defaultModelDir, ensureConvertedModel } from '../../src/embed/default-model.js';
 import { l2Normalise } from '../../src/embed/embedder.js';
-import { DEFAULT_SPEC, loadImageModel } from '../../src/embed/model.js';
+import { FEATURE_SPEC, loadImageModel } from '../../src/embed/model.js';
 
 const FEATURE = DEFAULT_MODEL.featureNode;
 const EXPAND_12 = 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/MobilenetV2/expanded_conv_12/expand/Relu6';
@@ -144,7 +144,7 @@ describe('TF.js graph → ONNX: the nsfwjs MobileNetV2 feature extractor', () =>
   });
 
   it('the default embedder (uint8 input, global pooling, worker sessions, L2-normalised) equals TF.js', async () => {
-    const model = await loadImageModel(DEFAULT_SPEC, { cacheDir: join(tmp, 'embedder'), threads: 2, executionProvider: 'cpu' });
+    const model = await loadImageModel(FEATURE_SPEC, { cacheDir: join(tmp, 'embedder'), threads: 2, executionProvider: 'cpu' });
     try {
       const vectors = await model.embed(raw[224]!);
       const [expected] = runTfjs(await tfjsModel(artifacts), batch[224]!, [IMAGES.length, 224, 224, 3], [FEATURE]);

@@ -1,7 +1,7 @@
 import { cpSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImageModel } from '../../src/embed/model.js';
+import { DEFAULT_SPEC, type ImageModel } from '../../src/embed/model.js';
 import { DEFAULT_LIMITS } from '../../src/embed/preprocess.js';
 import { indexFolder, type IndexOptions } from '../../src/indexing/indexer.js';
 import { blobToVector, Store } from '../../src/store/store.js';
@@ -107,6 +107,26 @@ describe('indexFolder', () => {
     const s = await indexFolder(store, model, opts(root));
     expect(s).toMatchObject({ failed: 1, indexed: 1 });
     expect(store.failedImages()).toEqual([{ path: 'cat/0001.jpg', error: expect.stringMatching(/not a readable image/) }]);
+    store.close();
+  });
+});
+
+describe('a recipe change', () => {
+  it('re-embeds every image once under the new recipe, then nothing, and serves only its vectors', async () => {
+    const root = tempDir('idx');
+    cifarImages(root, ['bird', 'deer'], 3);
+    const store = Store.open(join(tempDir('db'), 'l.db'));
+    await indexFolder(store, model, opts(root));
+    const other = await testModel({ ...DEFAULT_SPEC, preprocessing: { ...DEFAULT_SPEC.preprocessing, inputSize: 64, flip: false } });
+    try {
+      expect(other.recipe.fingerprint).not.toBe(model.recipe.fingerprint);
+      expect(await indexFolder(store, other, opts(root))).toMatchObject({ added: 0, updated: 6, unchanged: 0, indexed: 6 });
+      expect(await indexFolder(store, other, opts(root))).toMatchObject({ updated: 0, unchanged: 6 });
+      expect(store.servingModel()!.fingerprint).toBe(other.recipe.fingerprint);
+      expect(store.db.prepare('SELECT COUNT(*) FROM embeddings').pluck().get()).toBe(6); // the old recipe's vectors are gone
+    } finally {
+      await other.close();
+    }
     store.close();
   });
 });

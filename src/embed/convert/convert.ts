@@ -8,7 +8,7 @@ import { TO_NCHW, TO_NHWC, badModel, mapperFor, permute, type ConvertContext, ty
 import type { TfGraphModel, TfNode } from './tfjs-graph.js';
 
 /** Bump when the emitted graph changes, so cached conversions are redone. */
-export const CONVERTER_VERSION = '2';
+export const CONVERTER_VERSION = '3';
 const OPSET = 13;
 const IR_VERSION = 7; // the IR that opset 13 shipped with
 export const INPUT = 'input';
@@ -23,6 +23,8 @@ export interface ConvertOptions {
    * does in microseconds what a JavaScript loop over the tensor does in about a millisecond.
    */
   byteInput?: boolean;
+  /** Average each 4-D output over height and width, so it comes out as [N, C] whatever the input size. */
+  poolOutputs?: boolean;
 }
 
 export function convertTfjsGraph(model: TfGraphModel, options: ConvertOptions): Uint8Array {
@@ -39,6 +41,12 @@ export function convertTfjsGraph(model: TfGraphModel, options: ConvertOptions): 
   }
   for (const name of options.outputs) {
     const value = values.get(name)!;
+    if (options.poolOutputs && value.shape.length === 4) {
+      builder.node('GlobalAveragePool', [ctx.nchw(value)], `${name}:pooled`);
+      builder.node('Flatten', [`${name}:pooled`], name, { axis: 1 });
+      builder.output(name, FLOAT, [value.shape[0] ?? 'N', value.shape[3] ?? null]);
+      continue;
+    }
     const tfName = ctx.tf(value);
     if (tfName !== name) builder.node('Identity', [tfName], name);
     builder.output(name, FLOAT, value.shape);
