@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { embedCommand } from './cli/embed-command.js';
 import { evalCommand } from './cli/eval-command.js';
 import { indexCommand } from './cli/index-command.js';
+import { learnCommand } from './cli/learn-command.js';
 import { searchCommand } from './cli/search-command.js';
 import { LookalikeError, errorMessage } from './core/errors.js';
 
@@ -13,6 +14,7 @@ Usage:
   lookalike search <image>     the most similar indexed images
   lookalike embed <image>      print one image's vector
   lookalike eval <folder>      retrieval quality on a folder labelled by sub-folder names
+  lookalike learn              learn a projection head from the folder labels; search uses it
   lookalike <command> --help   options of a command
 
 The database is data/lookalike.db unless --db or $LOOKALIKE_DB says otherwise.
@@ -27,6 +29,7 @@ const COMMANDS = new Map<string, (argv: string[]) => Promise<number>>([
   ['search', searchCommand],
   ['embed', embedCommand],
   ['eval', evalCommand],
+  ['learn', learnCommand],
 ]);
 
 async function main(argv: string[]): Promise<number> {

@@ -6,6 +6,7 @@ import { defaultBatchSize, loadImageModel, type ImageModel } from '../embed/mode
 import { DEFAULT_LIMITS } from '../embed/preprocess.js';
 import { checkLabels, evaluate, type Evaluation, type LabelledVector } from '../evaluation/evaluate.js';
 import { splitBySeed } from '../evaluation/split.js';
+import { learnHead, projectAll } from '../learning/learn.js';
 import { indexFolder, resolveRoot } from '../indexing/indexer.js';
 import { Store } from '../store/store.js';
 import { intOption, MODEL_HELP, MODEL_OPTIONS, modelSpec, parse } from './args.js';
@@ -24,6 +25,7 @@ Options:
   --seed N     seed of the split (default 1)
   --db FILE    keep the index of <labelled folder> here, so a rerun embeds only what changed
                (default: a temporary database, deleted afterwards)
+  --learn      also fit a learned head on the gallery's labels and report both
   --json       print the results as JSON
   --quiet      no progress on stderr
 ${MODEL_HELP}
@@ -33,7 +35,7 @@ Exit status: 0 measured, 1 error (e.g. fewer than two labels), 2 bad usage.`;
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     ...MODEL_OPTIONS, queries: { type: 'string' }, gallery: { type: 'string' }, seed: { type: 'string' },
-    db: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' },
+    db: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, learn: { type: 'boolean' },
   }, { min: 0, max: 1, usage: 'lookalike eval <labelled folder> [--queries N] | lookalike eval --gallery DIR --queries DIR' });
   if (values.help) {
     process.stdout.write(`${EVAL_HELP}\n`);
@@ -91,8 +93,13 @@ export async function evalCommand(argv: string[]): Promise<number> {
       ({ gallery, queries } = splitBySeed(all, (x) => x.path, count, seed));
     }
     const result = evaluate(gallery, queries);
+    // The head learns from the gallery alone: the queries stay unseen.
+    const learned = values.learn
+      ? await learnHead(gallery, { seed, threads: runtime.threads, onStage: (m) => quiet || process.stderr.write(`${m}\n`) })
+      : undefined;
+    const withHead = learned && evaluate(projectAll(learned.head, gallery), projectAll(learned.head, queries));
     const msPerImage = embedded > 0 ? (1000 * seconds) / embedded : null;
-    report(result, msPerImage, model.recipe.name, spec.preprocessing.inputSize, values.json === true);
+    report(result, withHead, msPerImage, model.recipe.name, spec.preprocessing.inputSize, values.json === true);
     return 0;
   } finally {
     await model?.close();
@@ -100,19 +107,21 @@ export async function evalCommand(argv: string[]): Promise<number> {
   }
 }
 
-function report(r: Evaluation, msPerImage: number | null, modelName: string, inputSize: number, json: boolean): void {
+function report(r: Evaluation, h: Evaluation | undefined, msPerImage: number | null, modelName: string, inputSize: number, json: boolean): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify({ model: modelName, inputSize, ...r, msPerImage }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ model: modelName, inputSize, ...r, msPerImage, ...(h && { withHead: h }) }, null, 2)}\n`);
     return;
   }
-  const f = (x: number): string => x.toFixed(3);
+  const f = (x: number): string => x.toFixed(3).padStart(7);
+  const row = (name: string, key: keyof Evaluation): string => `${name.padEnd(14)}${f(r[key])}${h ? `  ${f(h[key])}` : ''}`;
   const lines = [
     `${r.queries} queries against ${r.gallery} gallery images, ${r.labels} labels (${modelName}, ${inputSize} px)`,
-    `precision@1   ${f(r.precisionAt1)}`,
-    `precision@10  ${f(r.precisionAt10)}`,
-    `mAP@10        ${f(r.mapAt10)}`,
-    `1-NN accuracy ${f(r.knn1Accuracy)}`,
-    `10-NN vote    ${f(r.knn10Accuracy)}`,
+    ...(h ? [`${''.padEnd(14)}    raw  learned head (fitted on the gallery only)`] : []),
+    row('precision@1', 'precisionAt1'),
+    row('precision@10', 'precisionAt10'),
+    row('mAP@10', 'mapAt10'),
+    row('1-NN accuracy', 'knn1Accuracy'),
+    row('10-NN vote', 'knn10Accuracy'),
     `ms/image      ${msPerImage === null ? 'n/a (nothing embedded: all unchanged)' : msPerImage.toFixed(2)}`,
   ];
   if (r.orphanQueries > 0) lines.push(`warning: ${r.orphanQueries} queries have no image of their label in the gallery`);

@@ -58,7 +58,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
       return { path: img?.path ?? '', absPath: img ? join(root, img.path) : '', label: img?.label ?? null, score: h.score };
     });
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ query: queryPath, root, index: index.kind, results }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ query: queryPath, root, index: index.kind, head: index.head?.kind ?? null, results }, null, 2)}\n`);
     } else {
       for (const r of results) process.stdout.write(`${r.score.toFixed(4)}  ${(r.label ?? '-').padEnd(12)}  ${r.absPath}\n`);
     }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import usearch, { type Index, type Matches } from 'usearch';
 import { LookalikeError } from '../core/errors.js';
+import { applyHead, headFromParams, outputDims, type Head, type HeadConfig } from '../learning/head.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -21,15 +22,22 @@ interface IndexMeta {
   fingerprint: string;
   runId: number;
   count: number;
+  /** The active learned head's id, 0 for raw vectors. */
+  headId: number;
 }
 
 /** Nearest neighbours over the vectors of the model that search serves. */
 export class VectorIndex {
   private constructor(
+    /** Dimensions of the model's raw vectors, which queries come as. */
     readonly dims: number,
     readonly size: number,
     private readonly exact: { ids: BigUint64Array; matrix: Float32Array } | null,
     private readonly graph: Index | null,
+    /** The learned head the stored vectors and queries go through, if one is active. */
+    readonly head: Head | null,
+    /** Dimensions of the indexed vectors: the head's output, or the raw dims. */
+    private readonly indexDims: number,
   ) {}
 
   get kind(): 'exact' | 'hnsw' {
@@ -41,18 +49,21 @@ export class VectorIndex {
     const serving = store.servingModel();
     if (!serving) throw new LookalikeError('NOTHING_INDEXED', 'nothing is indexed yet: run `lookalike index <folder>` first');
     const count = store.countVectors(serving.id);
+    const stored = store.activeHead(serving.id);
+    const head = stored ? headFromParams(JSON.parse(stored.config) as HeadConfig, stored.params) : null;
     const exactMax = options.exactMax ?? EXACT_MAX;
-    if (count <= exactMax) return VectorIndex.buildExact(store, serving.id, serving.dims);
+    if (count <= exactMax) return VectorIndex.buildExact(store, serving.id, serving.dims, head);
 
-    const want: IndexMeta = { fingerprint: serving.fingerprint, runId: store.lastFinishedRunId(), count };
+    const want: IndexMeta = { fingerprint: serving.fingerprint, runId: store.lastFinishedRunId(), count, headId: stored?.id ?? 0 };
     const file = `${dbPath}.usearch`;
     const metaFile = `${file}.json`;
+    const indexDims = head ? outputDims(head) : serving.dims;
     if (existsSync(file) && existsSync(metaFile) && sameMeta(readMeta(metaFile), want)) {
-      const graph = newGraph(serving.dims);
+      const graph = newGraph(indexDims);
       graph.load(file);
-      return new VectorIndex(serving.dims, graph.size(), null, graph);
+      return new VectorIndex(serving.dims, graph.size(), null, graph, head, indexDims);
     }
-    const built = VectorIndex.buildGraph(store, serving.id, serving.dims);
+    const built = VectorIndex.buildGraph(store, serving.id, serving.dims, head);
     const tmp = `${file}.tmp-${process.pid}`;
     try {
       built.graph!.save(tmp);
@@ -70,20 +81,22 @@ export class VectorIndex {
     rmSync(`${dbPath}.usearch.json`, { force: true });
   }
 
-  private static buildExact(store: Store, modelId: number, dims: number): VectorIndex {
+  private static buildExact(store: Store, modelId: number, rawDims: number, head: Head | null): VectorIndex {
     const count = store.countVectors(modelId);
+    const dims = head ? outputDims(head) : rawDims;
     const ids = new BigUint64Array(count);
     const matrix = new Float32Array(count * dims);
     let i = 0;
     for (const { imageId, vector } of store.iterateVectors(modelId)) {
       ids[i] = BigInt(imageId);
-      matrix.set(vector, i * dims);
+      matrix.set(head ? applyHead(head, vector) : vector, i * dims);
       i++;
     }
-    return new VectorIndex(dims, count, { ids, matrix }, null);
+    return new VectorIndex(rawDims, count, { ids, matrix }, null, head, dims);
   }
 
-  private static buildGraph(store: Store, modelId: number, dims: number): VectorIndex {
+  private static buildGraph(store: Store, modelId: number, rawDims: number, head: Head | null): VectorIndex {
+    const dims = head ? outputDims(head) : rawDims;
     const graph = newGraph(dims);
     const chunk = 4096;
     let keys: bigint[] = [];
@@ -95,12 +108,12 @@ export class VectorIndex {
       rows = new Float32Array(chunk * dims);
     };
     for (const { imageId, vector } of store.iterateVectors(modelId)) {
-      rows.set(vector, keys.length * dims);
+      rows.set(head ? applyHead(head, vector) : vector, keys.length * dims);
       keys.push(BigInt(imageId));
       if (keys.length === chunk) flush();
     }
     flush();
-    return new VectorIndex(dims, graph.size(), null, graph);
+    return new VectorIndex(rawDims, graph.size(), null, graph, head, dims);
   }
 
   search(query: Float32Array, k: number): Neighbour[] {
@@ -109,11 +122,12 @@ export class VectorIndex {
     }
     const n = Math.min(k, this.size);
     if (n === 0) return [];
+    if (this.head) query = applyHead(this.head, query);
     // usearch's exact search reads a typed array from the start of its buffer, ignoring a view's offset.
-    if (query.byteOffset !== 0 || query.buffer.byteLength !== query.byteLength) query = query.slice();
+    else if (query.byteOffset !== 0 || query.buffer.byteLength !== query.byteLength) query = query.slice();
     const found = this.graph
       ? this.graph.search(query, n, 0)
-      : usearch.exactSearch(this.exact!.matrix, query, this.dims, n, usearch.MetricKind.Cos, 1);
+      : usearch.exactSearch(this.exact!.matrix, query, this.indexDims, n, usearch.MetricKind.Cos, 1);
     const { keys, distances } = found as Matches;
     const out: Neighbour[] = [];
     for (let i = 0; i < keys.length; i++) {
@@ -141,5 +155,5 @@ function readMeta(path: string): IndexMeta | undefined {
 }
 
 function sameMeta(a: IndexMeta | undefined, b: IndexMeta): boolean {
-  return a !== undefined && a.fingerprint === b.fingerprint && a.runId === b.runId && a.count === b.count;
+  return a !== undefined && a.fingerprint === b.fingerprint && a.runId === b.runId && a.count === b.count && a.headId === b.headId;
 }

@@ -205,6 +205,26 @@ export class Store {
     return out;
   }
 
+  /** Stores a head for a model and makes it the active one, in one transaction. */
+  saveHead(modelId: number, head: { kind: string; dims: number; config: unknown; params: Buffer }): number {
+    return this.db.transaction(() => {
+      this.db.prepare('UPDATE heads SET active = 0 WHERE model_id = ?').run(modelId);
+      return Number(this.db
+        .prepare('INSERT INTO heads (model_id, kind, dims, config, params, active) VALUES (?, ?, ?, ?, ?, 1)')
+        .run(modelId, head.kind, head.dims, JSON.stringify(head.config), head.params).lastInsertRowid);
+    }).immediate();
+  }
+
+  activeHead(modelId: number): { id: number; kind: string; config: string; params: Buffer } | undefined {
+    return this.db.prepare('SELECT id, kind, config, params FROM heads WHERE model_id = ? AND active = 1').get(modelId) as
+      { id: number; kind: string; config: string; params: Buffer } | undefined;
+  }
+
+  /** Search goes back to the raw vectors; the heads stay stored. Returns whether one was active. */
+  deactivateHeads(modelId: number): boolean {
+    return this.db.prepare('UPDATE heads SET active = 0 WHERE model_id = ? AND active = 1').run(modelId).changes > 0;
+  }
+
   failedImages(): Array<{ path: string; error: string | null }> {
     return this.db.prepare(`SELECT path, error FROM images WHERE status = 'failed' ORDER BY path`).all() as Array<{ path: string; error: string | null }>;
   }
