@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { FLOAT, OnnxGraphBuilder } from '../embed/convert/onnx-builder.js';
+import { FLOAT, OnnxGraphBuilder } from '../onnx/graph-builder.js';
 
 /**
  * XᵀX of a tall float32 matrix, computed by onnxruntime's GEMM (SIMD, all cores): about

@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LookalikeError } from '../../src/core/errors.js';
 import { convertTfjsGraph } from '../../src/embed/convert/convert.js';
-import { ModelProto } from '../../src/embed/convert/onnx-builder.js';
+import { ModelProto } from '../../src/onnx/graph-builder.js';
 import { decodeTfjsGraph, loadTfjsGraphModel, readTfjsArtifacts, type TfGraphModel, type TfjsArtifacts } from '../../src/embed/convert/tfjs-graph.js';
 import { DEFAULT_MODEL, defaultModelDir, ensureConvertedModel } from '../../src/embed/default-model.js';
 import { l2Normalise } from '../../src/embed/embedder.js';

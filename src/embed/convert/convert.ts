@@ -3,7 +3,7 @@
  * outputs keep TF's name and layout (NHWC for 4-D), so they compare directly with TF.js.
  */
 import { LookalikeError } from '../../core/errors.js';
-import { FLOAT, OnnxGraphBuilder, UINT8, type Dim } from './onnx-builder.js';
+import { FLOAT, OnnxGraphBuilder, UINT8, type Dim } from '../../onnx/graph-builder.js';
 import { TO_NCHW, TO_NHWC, badModel, mapperFor, permute, type ConvertContext, type Shape, type Value } from './ops.js';
 import type { TfGraphModel, TfNode } from './tfjs-graph.js';
 

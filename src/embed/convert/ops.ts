@@ -4,7 +4,7 @@
  * the Transposes. Weights are transposed here, at conversion time, never in the graph.
  */
 import { LookalikeError } from '../../core/errors.js';
-import type { Attrs, OnnxGraphBuilder } from './onnx-builder.js';
+import type { Attrs, OnnxGraphBuilder } from '../../onnx/graph-builder.js';
 import type { TfAttr, TfNode, TfWeight } from './tfjs-graph.js';
 
 /** A dimension in TF layout; null where it depends on the free input size (or is unknown). */
