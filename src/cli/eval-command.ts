@@ -6,7 +6,7 @@ import { defaultBatchSize, loadImageModel, type ImageModel } from '../embed/mode
 import { DEFAULT_LIMITS } from '../embed/preprocess.js';
 import { checkLabels, evaluate, type Evaluation, type LabelledVector } from '../evaluation/evaluate.js';
 import { splitBySeed } from '../evaluation/split.js';
-import { learnHead, projectAll } from '../learning/learn.js';
+import { learnHead, project } from '../learning/learn.js';
 import { indexFolder, resolveRoot } from '../indexing/indexer.js';
 import { Store } from '../store/store.js';
 import { intOption, MODEL_HELP, MODEL_OPTIONS, modelSpec, parse } from './args.js';
@@ -97,7 +97,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     const learned = values.learn
       ? await learnHead(gallery, { seed, threads: runtime.threads, onStage: (m) => quiet || process.stderr.write(`${m}\n`) })
       : undefined;
-    const withHead = learned && evaluate(projectAll(learned.head, gallery), projectAll(learned.head, queries));
+    const withHead = learned && evaluate(await project(learned.head, gallery, runtime.threads), await project(learned.head, queries, runtime.threads));
     const msPerImage = embedded > 0 ? (1000 * seconds) / embedded : null;
     report(result, withHead, msPerImage, model.recipe.name, spec.preprocessing.inputSize, values.json === true);
     return 0;

@@ -60,7 +60,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
       onStart: (total) => progress.start(total), onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
-    if (!summary.interrupted && summary.indexed > 0) VectorIndex.open(store, dbPath);
+    if (!summary.interrupted && summary.indexed > 0) await VectorIndex.open(store, dbPath);
     report(summary, values.json === true);
     if (summary.interrupted) return 130;
     if (summary.indexed === 0) {

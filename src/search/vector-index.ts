@@ -2,7 +2,8 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import usearch, { type Index, type Matches } from 'usearch';
 import { LookalikeError } from '../core/errors.js';
 import { applyHead, headFromParams, outputDims, type Head, type HeadConfig } from '../learning/head.js';
-import type { Store } from '../store/store.js';
+import { HeadEngine } from '../learning/head-engine.js';
+import type { StoredVector, Store } from '../store/store.js';
 
 /**
  * Up to this many vectors a brute-force scan answers, exactly and with no graph to build or
@@ -45,14 +46,15 @@ export class VectorIndex {
   }
 
   /** Loads the persisted graph if it matches the store; rebuilds (and persists) it otherwise. */
-  static open(store: Store, dbPath: string, options: { exactMax?: number } = {}): VectorIndex {
+  static async open(store: Store, dbPath: string, options: { exactMax?: number; threads?: number } = {}): Promise<VectorIndex> {
     const serving = store.servingModel();
     if (!serving) throw new LookalikeError('NOTHING_INDEXED', 'nothing is indexed yet: run `lookalike index <folder>` first');
     const count = store.countVectors(serving.id);
     const stored = store.activeHead(serving.id);
     const head = stored ? headFromParams(JSON.parse(stored.config) as HeadConfig, stored.params) : null;
     const exactMax = options.exactMax ?? EXACT_MAX;
-    if (count <= exactMax) return VectorIndex.buildExact(store, serving.id, serving.dims, head);
+    const threads = options.threads ?? 2;
+    if (count <= exactMax) return VectorIndex.buildExact(store, serving.id, serving.dims, head, threads);
 
     const want: IndexMeta = { fingerprint: serving.fingerprint, runId: store.lastFinishedRunId(), count, headId: stored?.id ?? 0 };
     const file = `${dbPath}.usearch`;
@@ -63,7 +65,7 @@ export class VectorIndex {
       graph.load(file);
       return new VectorIndex(serving.dims, graph.size(), null, graph, head, indexDims);
     }
-    const built = VectorIndex.buildGraph(store, serving.id, serving.dims, head);
+    const built = await VectorIndex.buildGraph(store, serving.id, serving.dims, head, threads);
     const tmp = `${file}.tmp-${process.pid}`;
     try {
       built.graph!.save(tmp);
@@ -81,38 +83,30 @@ export class VectorIndex {
     rmSync(`${dbPath}.usearch.json`, { force: true });
   }
 
-  private static buildExact(store: Store, modelId: number, rawDims: number, head: Head | null): VectorIndex {
+  private static async buildExact(store: Store, modelId: number, rawDims: number, head: Head | null, threads: number): Promise<VectorIndex> {
     const count = store.countVectors(modelId);
     const dims = head ? outputDims(head) : rawDims;
     const ids = new BigUint64Array(count);
     const matrix = new Float32Array(count * dims);
     let i = 0;
-    for (const { imageId, vector } of store.iterateVectors(modelId)) {
-      ids[i] = BigInt(imageId);
-      matrix.set(head ? applyHead(head, vector) : vector, i * dims);
-      i++;
+    for await (const chunk of vectorChunks(store, modelId, head, threads)) {
+      for (const { imageId, vector } of chunk) {
+        ids[i] = BigInt(imageId);
+        matrix.set(vector, i * dims);
+        i++;
+      }
     }
     return new VectorIndex(rawDims, count, { ids, matrix }, null, head, dims);
   }
 
-  private static buildGraph(store: Store, modelId: number, rawDims: number, head: Head | null): VectorIndex {
+  private static async buildGraph(store: Store, modelId: number, rawDims: number, head: Head | null, threads: number): Promise<VectorIndex> {
     const dims = head ? outputDims(head) : rawDims;
     const graph = newGraph(dims);
-    const chunk = 4096;
-    let keys: bigint[] = [];
-    let rows = new Float32Array(chunk * dims);
-    const flush = (): void => {
-      if (keys.length === 0) return;
-      graph.add(BigUint64Array.from(keys), rows.subarray(0, keys.length * dims), 0);
-      keys = [];
-      rows = new Float32Array(chunk * dims);
-    };
-    for (const { imageId, vector } of store.iterateVectors(modelId)) {
-      rows.set(head ? applyHead(head, vector) : vector, keys.length * dims);
-      keys.push(BigInt(imageId));
-      if (keys.length === chunk) flush();
+    for await (const chunk of vectorChunks(store, modelId, head, threads)) {
+      const rows = new Float32Array(chunk.length * dims);
+      chunk.forEach((c, i) => rows.set(c.vector, i * dims));
+      graph.add(BigUint64Array.from(chunk, (c) => BigInt(c.imageId)), rows, 0);
     }
-    flush();
     return new VectorIndex(rawDims, graph.size(), null, graph, head, dims);
   }
 
@@ -144,6 +138,29 @@ function newGraph(dims: number): Index {
     dimensions: dims, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F16,
     connectivity: 16, expansion_add: 128, expansion_search: 64, multi: false,
   });
+}
+
+/** The stored vectors in chunks, through the head (in bulk) when one is active. */
+async function* vectorChunks(store: Store, modelId: number, head: Head | null, threads: number): AsyncGenerator<StoredVector[]> {
+  const engine = head ? await HeadEngine.create(head, threads) : null;
+  try {
+    let chunk: StoredVector[] = [];
+    const out = async (): Promise<StoredVector[]> => {
+      if (!engine) return chunk;
+      const projected = await engine.apply(chunk.map((c) => c.vector));
+      return chunk.map((c, i) => ({ imageId: c.imageId, vector: projected[i]! }));
+    };
+    for (const item of store.iterateVectors(modelId)) {
+      chunk.push(item);
+      if (chunk.length === 4096) {
+        yield await out();
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield await out();
+  } finally {
+    await engine?.close();
+  }
 }
 
 function readMeta(path: string): IndexMeta | undefined {

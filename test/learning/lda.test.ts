@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, type LabelledVector } from '../../src/evaluation/evaluate.js';
 import { seededRandom } from '../../src/evaluation/split.js';
 import { GramEngine } from '../../src/learning/gram.js';
-import { applyHead, headConfig, headFromParams, headParams, outputDims } from '../../src/learning/head.js';
-import { learnHead, projectAll } from '../../src/learning/learn.js';
+import { applyHead, headConfig, headFromParams, headParams, outputDims, type Head } from '../../src/learning/head.js';
+import { applyHeadToAll } from '../../src/learning/head-engine.js';
+import { trainMlp } from '../../src/learning/mlp.js';
+import { learnHead, project } from '../../src/learning/learn.js';
 import { cholesky, symmetricEigen } from '../../src/learning/linalg.js';
 
 describe('linear algebra', () => {
@@ -61,7 +63,7 @@ describe('learnHead', () => {
     expect(r.labels).toEqual(['c0', 'c1', 'c2', 'c3']);
     expect(r.head.k).toBe(3);
     const raw = evaluate(train, test).precisionAt10;
-    const learned = evaluate(projectAll(r.head, train), projectAll(r.head, test)).precisionAt10;
+    const learned = evaluate(await project(r.head, train, 1), await project(r.head, test, 1)).precisionAt10;
     expect(learned).toBeGreaterThan(raw + 0.2);
     expect(r.validation.headPrecisionAt10).toBeGreaterThan(r.validation.rawPrecisionAt10);
   });
@@ -83,5 +85,38 @@ describe('learnHead', () => {
     const oneLabel = train.filter((t) => t.label === 'c0');
     await expect(learnHead(oneLabel, { seed: 1, threads: 1 })).rejects.toThrow('learning needs at least two labels with two or more images each; found 1');
     await expect(learnHead([...oneLabel, lone], { seed: 1, threads: 1 })).rejects.toThrow('found 1 (with one image only: solo)');
+  });
+});
+
+describe('MLP head', () => {
+  it('trains by onnxruntime SGD: the loss falls and the hidden layer separates held-out classes', async () => {
+    const train = blobs(60, 4, 24, 3);
+    const test = blobs(20, 4, 24, 4);
+    const x = new Float32Array(train.length * 24);
+    train.forEach((t, i) => x.set(t.vector, i * 24));
+    const losses: number[] = [];
+    const w = await trainMlp(
+      { x, rows: train.length, dims: 24, classes: Int32Array.from(train, (t) => Number(t.label.slice(1))), classCount: 4 },
+      { hidden: 32, epochs: 30, batch: 32, learningRate: 0.05, weightDecay: 1e-4, seed: 1, threads: 1, onEpoch: (_, l) => losses.push(l) },
+    );
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.7);
+    const head: Head = { kind: 'mlp', inputDims: 24, k: 32, mean: new Float32Array(24), matrix: w.w1, bias: w.b1, rawWeight: 0 };
+    const raw = evaluate(train, test).precisionAt10;
+    const learned = evaluate(await project(head, train, 1), await project(head, test, 1)).precisionAt10;
+    expect(learned).toBeGreaterThan(raw + 0.1);
+  });
+
+  it('applies a head in bulk (onnxruntime) as it does one vector at a time', async () => {
+    const rand = seededRandom(9);
+    const head: Head = {
+      kind: 'mlp', inputDims: 6, k: 4, rawWeight: 0.3,
+      mean: Float32Array.from({ length: 6 }, rand), matrix: Float32Array.from({ length: 24 }, () => rand() - 0.5), bias: Float32Array.from({ length: 4 }, () => rand() - 0.5),
+    };
+    const vectors = Array.from({ length: 5 }, () => Float32Array.from({ length: 6 }, rand));
+    const bulk = await applyHeadToAll(head, vectors, 1);
+    vectors.forEach((v, i) => {
+      const one = applyHead(head, v);
+      expect(Math.max(...one.map((x, j) => Math.abs(x - bulk[i]![j]!)))).toBeLessThan(1e-6);
+    });
   });
 });

@@ -37,12 +37,12 @@ function fill(store: Store, vs: Float32Array[]): number {
 }
 
 describe('VectorIndex', () => {
-  it('answers exactly below the threshold: every vector is its own nearest neighbour', () => {
+  it('answers exactly below the threshold: every vector is its own nearest neighbour', async () => {
     const path = join(tempDir('vi'), 'l.db');
     const store = Store.open(path);
     const vs = vectors(200);
     fill(store, vs);
-    const index = VectorIndex.open(store, path);
+    const index = await VectorIndex.open(store, path);
     expect(index.kind).toBe('exact');
     const ids = store.db.prepare('SELECT id FROM images ORDER BY id').pluck().all() as number[];
     vs.forEach((v, i) => {
@@ -59,13 +59,13 @@ describe('VectorIndex', () => {
     store.close();
   });
 
-  it('builds, persists and reuses an HNSW graph above it, rebuilding after a new run', () => {
+  it('builds, persists and reuses an HNSW graph above it, rebuilding after a new run', async () => {
     const path = join(tempDir('vi'), 'l.db');
     const store = Store.open(path);
     const vs = vectors(500);
     fill(store, vs);
-    const exact = VectorIndex.open(store, path, { exactMax: 10_000 });
-    const graph = VectorIndex.open(store, path, { exactMax: 100 });
+    const exact = await VectorIndex.open(store, path, { exactMax: 10_000 });
+    const graph = await VectorIndex.open(store, path, { exactMax: 100 });
     expect(graph.kind).toBe('hnsw');
     expect(graph.size).toBe(500);
     const built = statSync(`${path}.usearch`).mtimeMs;
@@ -78,23 +78,24 @@ describe('VectorIndex', () => {
     }
     expect(agree / 1000).toBeGreaterThan(0.95); // recall@10 against exact search
 
-    const reopened = VectorIndex.open(store, path, { exactMax: 100 });
+    const reopened = await VectorIndex.open(store, path, { exactMax: 100 });
     expect(statSync(`${path}.usearch`).mtimeMs).toBe(built); // fresh: loaded, not rebuilt
     expect(reopened.search(vs[3]!, 1)[0]!.imageId).toBe(graph.search(vs[3]!, 1)[0]!.imageId);
 
     fill(store, vectors(3, 7)); // a new run rewrites three vectors: the graph is stale
-    const rebuilt = VectorIndex.open(store, path, { exactMax: 100 });
+    const rebuilt = await VectorIndex.open(store, path, { exactMax: 100 });
     expect(rebuilt.size).toBe(500);
     expect(JSON.parse(readFileSync(`${path}.usearch.json`, 'utf8'))).toMatchObject({ runId: 2 });
     store.close();
   });
 
-  it('refuses a query of the wrong size and an empty store', () => {
+  it('refuses a query of the wrong size and an empty store', async () => {
     const path = join(tempDir('vi'), 'l.db');
     const store = Store.open(path);
-    expect(() => VectorIndex.open(store, path)).toThrow(/nothing is indexed yet/);
+    await expect(VectorIndex.open(store, path)).rejects.toThrow(/nothing is indexed yet/);
     fill(store, vectors(10));
-    expect(() => VectorIndex.open(store, path).search(new Float32Array(3), 1)).toThrow(/query has 3 dimensions, the index 64/);
+    const index = await VectorIndex.open(store, path);
+    expect(() => index.search(new Float32Array(3), 1)).toThrow(/query has 3 dimensions, the index 64/);
     store.close();
   });
 });
