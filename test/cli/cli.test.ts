@@ -1,18 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, ensureConvertedModel } from '../../src/embed/default-model.js';
-import { CLI, MODEL_CACHE, cifarImages, tempDir } from '../helpers/fixtures.js';
-
-/** Runs the built CLI as a user would; the database sits beside the shared model cache. */
-function lookalike(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, LOOKALIKE_THREADS: '1', LOOKALIKE_MODEL_CACHE: MODEL_CACHE },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { cifarImages, lookalike, tempDir } from '../helpers/fixtures.js';
 
 function dbPath(): string {
   return join(tempDir('clidb'), 'lookalike.db');

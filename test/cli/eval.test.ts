@@ -1,16 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, MODEL_CACHE, cifarImages, tempDir } from '../helpers/fixtures.js';
-
-function lookalike(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, LOOKALIKE_THREADS: '1', LOOKALIKE_MODEL_CACHE: MODEL_CACHE },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { cifarImages, lookalike, tempDir } from '../helpers/fixtures.js';
 
 describe('lookalike eval', () => {
   it('gives the hand-checked numbers when each query has exact copies in the gallery', () => {

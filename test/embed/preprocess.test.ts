@@ -1,9 +1,9 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeForModel } from '../../src/embed/preprocess.js';
 
 /** A 40×20 image: left half red, right half blue. */
-function halves(channels: 3 | 4 = 3, alpha = 255): sharp.Sharp {
+function halves(channels: 3 | 4 = 3, alpha = 255): Sharp {
   const px = Buffer.alloc(40 * 20 * channels);
   for (let y = 0; y < 20; y++) {
     for (let x = 0; x < 40; x++) {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,4 +38,13 @@ export function cifarImages(dest: string, classes: string[], perClass: number): 
     }
   }
   return out;
+}
+
+/** Runs the built CLI as a user would, one inference thread, with the shared model cache. */
+export function lookalike(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LOOKALIKE_THREADS: '1', LOOKALIKE_MODEL_CACHE: MODEL_CACHE },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

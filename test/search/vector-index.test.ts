@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/fixtures.js';
 const DIMS = 64;
 const recipe: ModelRecipe = {
   name: 'synthetic', fingerprint: 'f1', dims: DIMS, layer: 'out', inputSize: 32,
-  preprocessing: { inputSize: 32, layout: 'NHWC', mean: [0, 0, 0], std: [1, 1, 1] },
+  preprocessing: { inputSize: 32, layout: 'NHWC', mean: [0, 0, 0], std: [1, 1, 1], flip: false, power: false },
 };
 
 /** Deterministic unit vectors in 8 tight clusters, so true neighbours are unambiguous. */
