@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { LookalikeError, errorMessage } from '../core/errors.js';
-import { loadImageModel } from '../embed/model.js';
+import { embedImage, loadImageModel, readImageFile } from '../embed/model.js';
 import { DEFAULT_LIMITS } from '../embed/preprocess.js';
 import { MODEL_HELP, MODEL_OPTIONS, modelSpec, parse } from './args.js';
 import { runtimeFor } from './context.js';
@@ -25,15 +23,10 @@ export async function embedCommand(argv: string[]): Promise<number> {
   }
   const spec = modelSpec(values);
   const path = positionals[0]!;
-  const bytes = await readFile(path).catch((err: unknown) => {
-    throw new LookalikeError('NOT_FOUND', `cannot read ${path}: ${errorMessage(err)}`);
-  });
-  const model = await loadImageModel(spec, runtimeFor(values.db).runtime);
+  const bytes = await readImageFile(path);
+  const model = await loadImageModel(spec, { ...runtimeFor(values.db).runtime, inProcess: true });
   try {
-    const img = await model.decode(bytes, DEFAULT_LIMITS).catch((err: unknown) => {
-      throw new LookalikeError('NOT_AN_IMAGE', `${path}: ${errorMessage(err)}`);
-    });
-    const vector = (await model.embed([img.pixels]))[0]!;
+    const vector = await embedImage(model, bytes, path, DEFAULT_LIMITS);
     process.stdout.write(
       values.json
         ? `${JSON.stringify({ model: model.recipe.name, layer: model.recipe.layer, dims: vector.length, vector: Array.from(vector) })}\n`

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import { LookalikeError, errorMessage } from '../core/errors.js';
-import { loadImageModel, specFromRecipe } from '../embed/model.js';
+import { LookalikeError } from '../core/errors.js';
+import { embedImage, loadImageModel, readImageFile, specFromRecipe } from '../embed/model.js';
 import { DEFAULT_LIMITS } from '../embed/preprocess.js';
 import { VectorIndex } from '../search/vector-index.js';
 import { intOption, parse } from './args.js';
 import { openExistingStore, runtimeFor } from './context.js';
-import { readFile } from 'node:fs/promises';
 
 export const SEARCH_HELP = `lookalike search <image> [options]
 
@@ -29,27 +28,22 @@ export async function searchCommand(argv: string[]): Promise<number> {
   const k = intOption(values.k, 'k', 10, 1, 10_000);
   const queryPath = positionals[0]!;
   const { dbPath, runtime } = runtimeFor(values.db);
-  const bytes = await readFile(queryPath).catch((err: unknown) => {
-    throw new LookalikeError('NOT_FOUND', `cannot read ${queryPath}: ${errorMessage(err)}`);
-  });
+  const bytes = await readImageFile(queryPath);
   const store = openExistingStore(dbPath);
   try {
     const serving = store.servingModel();
     if (!serving) throw new LookalikeError('NOTHING_INDEXED', 'nothing is indexed yet: run `lookalike index <folder>` first');
-    const model = await loadImageModel(specFromRecipe(serving), runtime);
+    const model = await loadImageModel(specFromRecipe(serving), { ...runtime, inProcess: true });
     let query: Float32Array;
     try {
       if (model.recipe.fingerprint !== serving.fingerprint) {
         throw new LookalikeError('BAD_MODEL', `the model ${serving.name} changed since the index was built: run \`lookalike index\` again`);
       }
-      const img = await model.decode(bytes, DEFAULT_LIMITS).catch((err: unknown) => {
-        throw new LookalikeError('NOT_AN_IMAGE', `${queryPath}: ${errorMessage(err)}`);
-      });
-      query = (await model.embed([img.pixels]))[0]!;
+      query = await embedImage(model, bytes, queryPath, DEFAULT_LIMITS);
     } finally {
       await model.close();
     }
-    const index = await VectorIndex.open(store, dbPath);
+    const index = await VectorIndex.open(store, dbPath, { threads: runtime.threads });
     const hits = index.search(query, k);
     const info = store.imagesByIds(hits.map((h) => h.imageId));
     const root = store.getMeta('root') ?? '';

@@ -51,9 +51,14 @@ export function defaultBatchSize(pre: Pick<Preprocessing, 'inputSize' | 'flip'>)
 export interface RuntimeOptions {
   /** Where the converted default model is cached. */
   cacheDir: string;
-  /** Inference sessions, one thread each. */
+  /** Inference sessions on worker threads, one thread each; or the threads of the one session of a single query. */
   threads: number;
   executionProvider: 'cpu' | 'cuda';
+  /**
+   * Embed on this thread with one session, for a command that embeds one image: starting
+   * worker sessions would load the model twice more for a single inference.
+   */
+  inProcess?: boolean;
 }
 
 /** What indexing and search need of a model: its recipe, a decoder to its input, batch inference. */
@@ -80,13 +85,19 @@ export async function loadImageModel(spec: ModelSpec, runtime: RuntimeOptions): 
   } catch (err) {
     throw new LookalikeError('NOT_FOUND', `cannot read model ${modelPath}: ${errorMessage(err)}`, { cause: err });
   }
-  const options = { modelPath, outputNames: outputs, preprocessing: pre, threads: 1, executionProvider: runtime.executionProvider };
+  const options = { modelPath, outputNames: outputs, preprocessing: pre, executionProvider: runtime.executionProvider };
   // Fails fast, on this thread, with the model's own error; and tells the outputs' names and size.
-  const probe = await Embedder.create(options);
+  const probe = await Embedder.create({ ...options, threads: runtime.inProcess ? runtime.threads : 1 });
   const outputNames = probe.outputNames;
   const dims = (await probe.embed([Buffer.alloc(pre.inputSize * pre.inputSize * 3, 128)]))[0]!.length;
-  await probe.close();
-  const pool = EmbedPool.create({ ...options, outputNames }, runtime.threads);
+  let runner: Pick<ImageModel, 'embed' | 'parallelism' | 'close'>;
+  if (runtime.inProcess) {
+    runner = { embed: (pixels) => probe.embed(pixels), parallelism: 1, close: () => probe.close() };
+  } else {
+    await probe.close();
+    const pool = EmbedPool.create({ ...options, outputNames }, runtime.threads);
+    runner = { embed: (pixels) => pool.embed(pixels), parallelism: pool.parallelism, close: () => pool.close() };
+  }
   const name = isDefault ? DEFAULT_MODEL.id : modelPath;
   const layer = outputNames.join(',');
   const fingerprint = createHash('sha256')
@@ -96,10 +107,23 @@ export async function loadImageModel(spec: ModelSpec, runtime: RuntimeOptions): 
   return {
     recipe: { name, fingerprint, dims, layer, inputSize: pre.inputSize, preprocessing: pre },
     decode: (bytes, limits) => decodeForModel(bytes, pre.inputSize, limits),
-    embed: (pixels) => pool.embed(pixels),
-    parallelism: pool.parallelism,
-    close: () => pool.close(),
+    ...runner,
   };
+}
+
+/** The bytes of a file to embed, read before any model loads so a wrong path fails at once. */
+export async function readImageFile(path: string): Promise<Buffer> {
+  return readFile(path).catch((err: unknown) => {
+    throw new LookalikeError('NOT_FOUND', `cannot read ${path}: ${errorMessage(err)}`, { cause: err });
+  });
+}
+
+/** One image's vector; a decoding failure names the file. */
+export async function embedImage(model: ImageModel, bytes: Buffer, path: string, limits: DecodeLimits): Promise<Float32Array> {
+  const img = await model.decode(bytes, limits).catch((err: unknown) => {
+    throw new LookalikeError('NOT_AN_IMAGE', `${path}: ${errorMessage(err)}`, { cause: err });
+  });
+  return (await model.embed([img.pixels]))[0]!;
 }
 
 /** The spec that reproduces a stored recipe, so queries are embedded exactly as the index was. */
