@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LookalikeError, errorMessage } from '../core/errors.js';
 import { FEATURE_SPEC, defaultBatchSize, loadImageModel } from '../embed/model.js';
+import { intOption } from '../cli/args.js';
 import { firstImages } from './dataset.js';
 
 export const INDEX_BENCH_HELP = `Options (index):
@@ -101,20 +102,13 @@ function parseOptions(argv: string[]): Options {
     throw new LookalikeError('BAD_ARGUMENT', errorMessage(err));
   }
   return {
-    limit: integer(values.limit, 'limit', 5000, 1, 50_000),
-    sizes: (values.sizes ?? '224,128').split(',').map((s) => integer(s, 'sizes', 0, 32, 1024)),
-    batch: values.batch === undefined ? undefined : integer(values.batch, 'batch', 0, 1, 1024),
+    limit: intOption(values.limit, 'limit', 5000, 1, 50_000),
+    sizes: (values.sizes ?? '224,128').split(',').map((s) => intOption(s, 'sizes', 0, 32, 1024)),
+    batch: values.batch === undefined ? undefined : intOption(values.batch, 'batch', 0, 1, 1024),
     reference: values['no-reference'] !== true,
     dataset: values.dataset === undefined ? join(REPO, '..', 'shared', 'datasets', 'cifar10-train.tar.gz') : resolve(values.dataset),
     json: values.json === true,
   };
-}
-
-function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new LookalikeError('BAD_ARGUMENT', `--${name} takes integers from ${min} to ${max}, got "${value}"`);
-  return n;
 }
 
 /** One child per core, all at once, on disjoint slices that differ by at most one image. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LookalikeError } from '../core/errors.js';
 import { FEATURE_SPEC, loadImageModel } from '../embed/model.js';
-import { DEFAULT_LIMITS } from '../embed/preprocess.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_FILE_BYTES } from '../embed/preprocess.js';
 import { indexFolder } from '../indexing/indexer.js';
 import { Store } from '../store/store.js';
 import type { ChildResult } from './index-bench.js';
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     const model = await loadImageModel(spec, { cacheDir, threads: cpus().length, executionProvider: 'cpu' });
     const loadSeconds = (performance.now() - loadStart) / 1000;
     try {
-      const summary = await indexFolder(store, model, { root, batchSize: Number(batch), maxFileBytes: 256 << 20, limits: DEFAULT_LIMITS });
+      const summary = await indexFolder(store, model, { root, batchSize: Number(batch), maxFileBytes: DEFAULT_MAX_FILE_BYTES, limits: DEFAULT_LIMITS });
       // A benchmark that silently skipped images would overstate the speed.
       if (summary.failed > 0) throw new LookalikeError('NOT_AN_IMAGE', `${summary.failed} images failed, e.g. ${summary.failures[0]?.path}: ${summary.failures[0]?.error}`);
       const images = summary.added + summary.updated;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LookalikeError } from '../core/errors.js';
 import { defaultBatchSize, loadImageModel, type ImageModel } from '../embed/model.js';
-import { DEFAULT_LIMITS } from '../embed/preprocess.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_FILE_BYTES } from '../embed/preprocess.js';
 import { checkLabels, evaluate, type Evaluation, type LabelledVector } from '../evaluation/evaluate.js';
 import { splitBySeed } from '../evaluation/split.js';
 import { learnHead, project } from '../learning/learn.js';
@@ -68,7 +68,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       try {
         const progress = createProgress(process.stderr, { quiet });
         const s = await indexFolder(store, model, {
-          root, batchSize: defaultBatchSize(spec.preprocessing), maxFileBytes: 256 * 1024 * 1024, limits: DEFAULT_LIMITS,
+          root, batchSize: defaultBatchSize(spec.preprocessing), maxFileBytes: DEFAULT_MAX_FILE_BYTES, limits: DEFAULT_LIMITS,
           onStart: (total) => progress.start(total), onProgress: (done, total) => progress.update(done, total),
         });
         progress.finish();

@@ -1,6 +1,6 @@
 import { LookalikeError } from '../core/errors.js';
 import { defaultBatchSize, loadImageModel, type ImageModel } from '../embed/model.js';
-import { DEFAULT_LIMITS } from '../embed/preprocess.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_FILE_BYTES } from '../embed/preprocess.js';
 import { indexFolder, resolveRoot, type IndexSummary } from '../indexing/indexer.js';
 import { acquireWriteLock } from '../indexing/lock.js';
 import { VectorIndex } from '../search/vector-index.js';
@@ -19,7 +19,7 @@ Options:
   --db FILE           database (default data/lookalike.db, or $LOOKALIKE_DB)
   --batch N           images per inference batch (default 16 at 224 px, more when smaller)
   --max-pixels N      images with more pixels are refused (default ${DEFAULT_LIMITS.maxPixels})
-  --max-bytes N       files larger than this are refused (default 268435456)
+  --max-bytes N       files larger than this are refused (default ${DEFAULT_MAX_FILE_BYTES})
   --json              print the summary as JSON on stdout
   --quiet             no progress on stderr
 ${MODEL_HELP}
@@ -36,7 +36,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
   const spec = modelSpec(values);
   const batchSize = intOption(values.batch, 'batch', defaultBatchSize(spec.preprocessing), 1, 1024);
   const maxPixels = intOption(values['max-pixels'], 'max-pixels', DEFAULT_LIMITS.maxPixels);
-  const maxFileBytes = intOption(values['max-bytes'], 'max-bytes', 256 * 1024 * 1024);
+  const maxFileBytes = intOption(values['max-bytes'], 'max-bytes', DEFAULT_MAX_FILE_BYTES);
   const { dbPath, runtime } = runtimeFor(values.db);
 
   const root = await resolveRoot(positionals[0]!); // before anything is created on disk
@@ -60,7 +60,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
       onStart: (total) => progress.start(total), onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
-    if (!summary.interrupted && summary.indexed > 0) await VectorIndex.open(store, dbPath);
+    if (!summary.interrupted && summary.indexed > 0) await VectorIndex.open(store, dbPath, { threads: runtime.threads });
     report(summary, values.json === true);
     if (summary.interrupted) return 130;
     if (summary.indexed === 0) {

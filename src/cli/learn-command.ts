@@ -1,4 +1,3 @@
-import { readEnv } from '../config.js';
 import { LookalikeError } from '../core/errors.js';
 import { headConfig, headParams, outputDims } from '../learning/head.js';
 import { learnHead } from '../learning/learn.js';
@@ -30,28 +29,28 @@ export async function learnCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const seed = intOption(values.seed, 'seed', 1, 0);
-  const { dbPath } = runtimeFor(values.db);
+  const { dbPath, runtime } = runtimeFor(values.db);
   const store = openExistingStore(dbPath);
   try {
     const serving = store.servingModel();
     if (!serving) throw new LookalikeError('NOTHING_INDEXED', 'nothing is indexed yet: run `lookalike index <folder>` first');
     if (values.off) {
       const was = store.deactivateHeads(serving.id);
-      await VectorIndex.open(store, dbPath);
+      await VectorIndex.open(store, dbPath, { threads: runtime.threads });
       process.stdout.write(values.json ? `${JSON.stringify({ active: false, changed: was })}\n` : `${was ? 'search uses the raw vectors again' : 'no learned head was active'}\n`);
       return 0;
     }
     const items = store.labelledVectors(serving.id);
     const quiet = values.quiet === true;
     const result = await learnHead(items, {
-      seed, threads: readEnv().threads, onStage: (m) => quiet || process.stderr.write(`${m}\n`),
+      seed, threads: runtime.threads, onStage: (m) => quiet || process.stderr.write(`${m}\n`),
     });
     const { head, validation: v } = result;
     const id = store.saveHead(serving.id, {
       kind: head.kind, dims: outputDims(head), params: headParams(head),
       config: { ...headConfig(head), labels: result.labels, skippedLabels: result.skippedLabels, trainedOn: result.trainedOn, validation: v },
     });
-    await VectorIndex.open(store, dbPath);
+    await VectorIndex.open(store, dbPath, { threads: runtime.threads });
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ active: true, headId: id, kind: head.kind, dims: outputDims(head), labels: result.labels, skippedLabels: result.skippedLabels, trainedOn: result.trainedOn, validation: v }, null, 2)}\n`);
     } else {

@@ -7,9 +7,9 @@ export interface EmbedderOptions {
   /** Outputs whose [batch, dims] values make the vector, concatenated; defaults to the model's first. */
   outputNames?: string[];
   preprocessing: Preprocessing;
-  /** CPU threads for one inference; defaults to all cores. */
+  /** CPU threads of this session. */
   threads: number;
-  /** 'cuda' where the user installed onnxruntime-node's CUDA provider; CPU is always the fallback. */
+  /** 'cuda' where the user installed onnxruntime-node's CUDA provider (loading fails, saying so, where it is missing). */
   executionProvider: 'cpu' | 'cuda';
 }
 

@@ -11,6 +11,9 @@ export interface DecodeLimits {
 
 export const DEFAULT_LIMITS: DecodeLimits = { maxPixels: 100_000_000 };
 
+/** Files larger than this are refused unread, unless --max-bytes says otherwise. */
+export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
+
 export interface DecodedImage {
   width: number;
   height: number;

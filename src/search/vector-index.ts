@@ -27,6 +27,12 @@ interface IndexMeta {
   headId: number;
 }
 
+/** Queries come as the model's raw vectors; the index holds them as the head outputs them. */
+interface IndexDims {
+  raw: number;
+  index: number;
+}
+
 /** Nearest neighbours over the vectors of the model that search serves. */
 export class VectorIndex {
   private constructor(
@@ -45,27 +51,29 @@ export class VectorIndex {
     return this.graph ? 'hnsw' : 'exact';
   }
 
-  /** Loads the persisted graph if it matches the store; rebuilds (and persists) it otherwise. */
+  /**
+   * Loads the persisted graph if it matches the store; rebuilds (and persists) it otherwise.
+   * threads: for pushing the vectors through a learned head.
+   */
   static async open(store: Store, dbPath: string, options: { exactMax?: number; threads?: number } = {}): Promise<VectorIndex> {
     const serving = store.servingModel();
     if (!serving) throw new LookalikeError('NOTHING_INDEXED', 'nothing is indexed yet: run `lookalike index <folder>` first');
     const count = store.countVectors(serving.id);
     const stored = store.activeHead(serving.id);
     const head = stored ? headFromParams(JSON.parse(stored.config) as HeadConfig, stored.params) : null;
-    const exactMax = options.exactMax ?? EXACT_MAX;
-    const threads = options.threads ?? 2;
-    if (count <= exactMax) return VectorIndex.buildExact(store, serving.id, serving.dims, head, threads);
+    const dims = { raw: serving.dims, index: head ? outputDims(head) : serving.dims };
+    const vectors = (): AsyncGenerator<StoredVector[]> => vectorChunks(store, serving.id, head, options.threads ?? 1);
+    if (count <= (options.exactMax ?? EXACT_MAX)) return VectorIndex.buildExact(vectors(), count, dims, head);
 
     const want: IndexMeta = { fingerprint: serving.fingerprint, runId: store.lastFinishedRunId(), count, headId: stored?.id ?? 0 };
     const file = `${dbPath}.usearch`;
     const metaFile = `${file}.json`;
-    const indexDims = head ? outputDims(head) : serving.dims;
     if (existsSync(file) && existsSync(metaFile) && sameMeta(readMeta(metaFile), want)) {
-      const graph = newGraph(indexDims);
+      const graph = newGraph(dims.index);
       graph.load(file);
-      return new VectorIndex(serving.dims, graph.size(), null, graph, head, indexDims);
+      return new VectorIndex(dims.raw, graph.size(), null, graph, head, dims.index);
     }
-    const built = await VectorIndex.buildGraph(store, serving.id, serving.dims, head, threads);
+    const built = await VectorIndex.buildGraph(vectors(), dims, head);
     const tmp = `${file}.tmp-${process.pid}`;
     try {
       built.graph!.save(tmp);
@@ -77,37 +85,28 @@ export class VectorIndex {
     return built;
   }
 
-  /** Removes a persisted graph, e.g. before the database itself is replaced. */
-  static discard(dbPath: string): void {
-    rmSync(`${dbPath}.usearch`, { force: true });
-    rmSync(`${dbPath}.usearch.json`, { force: true });
-  }
-
-  private static async buildExact(store: Store, modelId: number, rawDims: number, head: Head | null, threads: number): Promise<VectorIndex> {
-    const count = store.countVectors(modelId);
-    const dims = head ? outputDims(head) : rawDims;
+  private static async buildExact(chunks: AsyncGenerator<StoredVector[]>, count: number, dims: IndexDims, head: Head | null): Promise<VectorIndex> {
     const ids = new BigUint64Array(count);
-    const matrix = new Float32Array(count * dims);
+    const matrix = new Float32Array(count * dims.index);
     let i = 0;
-    for await (const chunk of vectorChunks(store, modelId, head, threads)) {
+    for await (const chunk of chunks) {
       for (const { imageId, vector } of chunk) {
         ids[i] = BigInt(imageId);
-        matrix.set(vector, i * dims);
+        matrix.set(vector, i * dims.index);
         i++;
       }
     }
-    return new VectorIndex(rawDims, count, { ids, matrix }, null, head, dims);
+    return new VectorIndex(dims.raw, count, { ids, matrix }, null, head, dims.index);
   }
 
-  private static async buildGraph(store: Store, modelId: number, rawDims: number, head: Head | null, threads: number): Promise<VectorIndex> {
-    const dims = head ? outputDims(head) : rawDims;
-    const graph = newGraph(dims);
-    for await (const chunk of vectorChunks(store, modelId, head, threads)) {
-      const rows = new Float32Array(chunk.length * dims);
-      chunk.forEach((c, i) => rows.set(c.vector, i * dims));
+  private static async buildGraph(chunks: AsyncGenerator<StoredVector[]>, dims: IndexDims, head: Head | null): Promise<VectorIndex> {
+    const graph = newGraph(dims.index);
+    for await (const chunk of chunks) {
+      const rows = new Float32Array(chunk.length * dims.index);
+      chunk.forEach((c, i) => rows.set(c.vector, i * dims.index));
       graph.add(BigUint64Array.from(chunk, (c) => BigInt(c.imageId)), rows, 0);
     }
-    return new VectorIndex(rawDims, graph.size(), null, graph, head, dims);
+    return new VectorIndex(dims.raw, graph.size(), null, graph, head, dims.index);
   }
 
   search(query: Float32Array, k: number): Neighbour[] {
