@@ -9,7 +9,11 @@ export type ErrorCode =
   | 'DATABASE'
   | 'NOTHING_INDEXED'
   | 'BUSY'
-  | 'BAD_LABELS';
+  | 'BAD_LABELS'
+  | 'BAD_FILE'
+  | 'KERNEL_FAILED'
+  | 'OUT_OF_MEMORY'
+  | 'CANCELLED';
 
 export class LookalikeError extends Error {
   readonly code: ErrorCode;

@@ -1,0 +1,14 @@
+// The one native addon: each binding file registers its functions here.
+#include "common.h"
+
+namespace {
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  lookalike::napi::register_pca(env, exports);
+
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(lookalike_kernels, init)

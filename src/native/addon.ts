@@ -1,0 +1,45 @@
+import { createRequire } from 'node:module';
+import { LookalikeError, type ErrorCode } from '../core/errors.js';
+
+/**
+ * The compiled kernels (kernels/, built by node-gyp into build/Release). Positional
+ * arguments, flat typed arrays; the wrappers beside this file validate everything first.
+ */
+export interface NativeKernels {
+  pcaProject(
+    X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number, threads: number,
+  ): { scores: Float32Array; variance: Float64Array };
+}
+
+let loaded: NativeKernels | undefined;
+
+/** The addon, loaded once per thread; a missing build is a clear error, not a stack trace. */
+export function kernels(): NativeKernels {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  try {
+    loaded = require('../../build/Release/lookalike_kernels.node') as NativeKernels;
+  } catch (err) {
+    throw new LookalikeError(
+      'KERNEL_FAILED',
+      `the native kernels are not built (${(err as Error).message.split('\n')[0]}); run "npm install" or "npx node-gyp rebuild"`,
+      { cause: err },
+    );
+  }
+  return loaded;
+}
+
+const NATIVE_CODES = new Set<ErrorCode>(['BAD_ARGUMENT', 'KERNEL_FAILED', 'OUT_OF_MEMORY', 'CANCELLED']);
+
+/** Calls into the addon, turning its coded errors into LookalikeErrors. */
+export function callNative<T>(what: string, fn: (k: NativeKernels) => T): T {
+  const k = kernels();
+  try {
+    return fn(k);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && NATIVE_CODES.has(code as ErrorCode))
+      throw new LookalikeError(code as ErrorCode, `${what}: ${(err as Error).message}`, { cause: err });
+    throw err;
+  }
+}
