@@ -5,9 +5,13 @@
       "sources": [
         "kernels/napi/addon.cc",
         "kernels/napi/pca.cc",
+        "kernels/napi/tsne.cc",
         "kernels/cpu/gemm.cc",
         "kernels/cpu/small_linalg.cc",
-        "kernels/cpu/pca.cc"
+        "kernels/cpu/pca.cc",
+        "kernels/cpu/affinity.cc",
+        "kernels/cpu/attraction.cc",
+        "kernels/cpu/optimize.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -34,6 +34,15 @@ export function intOption(value: unknown, name: string, fallback: number, min = 
   return n;
 }
 
+export function numberOption(value: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (String(value).trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw new LookalikeError('BAD_ARGUMENT', `--${name} must be a number from ${min} to ${max}, got "${String(value)}"`);
+  }
+  return n;
+}
+
 function triple(value: unknown, name: string, fallback: [number, number, number]): [number, number, number] {
   if (value === undefined) return fallback;
   const parts = String(value).split(',').map(Number);

@@ -9,6 +9,36 @@ export interface NativeKernels {
   pcaProject(
     X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number, threads: number,
   ): { scores: Float32Array; variance: Float64Array };
+  affinitiesPerplexity(
+    indices: Int32Array, distances: Float32Array, n: number, k: number, perplexity: number, threads: number,
+  ): { indptr: Int32Array; indices: Int32Array; values: Float32Array };
+  attractionNn(
+    indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array, threads: number,
+  ): { forces: Float32Array; sumPLogW: number };
+  tsneGradient(
+    indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array,
+    exaggeration: number, repulsion: 'fft' | 'exact', threads: number,
+  ): { gradient: Float32Array; z: number; kl: number };
+  tsneOptimize(
+    indptr: Int32Array, indices: Int32Array, values: Float32Array,
+    Y: Float32Array, update: Float32Array, gains: Float32Array,
+    params: NativeOptimizeParams, report?: (iteration: number, kl: number) => boolean,
+  ): number;
+}
+
+export interface NativeOptimizeParams {
+  iterations: number;
+  exaggeration: number;
+  learningRate: number;
+  momentum: number;
+  minGain?: number;
+  repulsion: 'fft' | 'exact';
+  pointsPerInterval?: number;
+  minIntervals?: number;
+  intervalsPerUnit?: number;
+  reportEvery?: number;
+  klEvery?: number;
+  threads: number;
 }
 
 let loaded: NativeKernels | undefined;

@@ -8,9 +8,10 @@
 namespace lookalike {
 
 // attraction_i = sum_j p_ij q_ij (y_i - y_j), q_ij = 1 / (1 + |y_i - y_j|^2).
-// Writes `out` (n x 2). Returns sum_ij p_ij log(1 + |y_i - y_j|^2), which with log Z
-// gives the KL divergence: KL = sum p log p + that + log Z (sum p = 1).
-double attraction_nn(const CsrView& P, const float* Y, float* out, int threads);
+// Writes `out` (n x 2). With `with_kl`, returns sum_ij p_ij log(1 + |y_i - y_j|^2), which
+// with log Z gives the KL divergence: KL = sum p log p + that + log Z (sum p = 1);
+// otherwise returns 0 and skips the logarithms.
+double attraction_nn(const CsrView& P, const float* Y, float* out, bool with_kl, int threads);
 
 // repulsion_i = sum_j q_ij^2 (y_i - y_j). Writes `out` (n x 2); returns Z = sum_{i != j} q_ij.
 double repulsion_exact(const float* Y, int64_t n, float* out, int threads);

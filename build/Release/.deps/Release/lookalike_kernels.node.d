@@ -1,1 +1,0 @@
-cmd_Release/lookalike_kernels.node := ln -f "Release/obj.target/lookalike_kernels.node" "Release/lookalike_kernels.node" 2>/dev/null || (rm -rf "Release/lookalike_kernels.node" && cp -af "Release/obj.target/lookalike_kernels.node" "Release/lookalike_kernels.node")
