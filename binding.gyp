@@ -5,9 +5,14 @@
       "sources": [
         "kernels/napi/addon.cc",
         "kernels/napi/pca.cc",
+        "kernels/napi/repulsion.cc",
         "kernels/cpu/gemm.cc",
         "kernels/cpu/small_linalg.cc",
-        "kernels/cpu/pca.cc"
+        "kernels/cpu/pca.cc",
+        "kernels/cpu/fft.cc",
+        "kernels/cpu/grid_convolution.cc",
+        "kernels/cpu/repulsion_exact.cc",
+        "kernels/cpu/repulsion_fft.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -9,6 +9,10 @@ export interface NativeKernels {
   pcaProject(
     X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number, threads: number,
   ): { scores: Float32Array; variance: Float64Array };
+  repulsionExact(Y: Float32Array, threads: number): { forces: Float32Array; z: number };
+  repulsionFft(
+    Y: Float32Array, pointsPerInterval: number, minIntervals: number, intervalsPerUnit: number, threads: number,
+  ): { forces: Float32Array; z: number };
 }
 
 let loaded: NativeKernels | undefined;
