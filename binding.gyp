@@ -11,7 +11,12 @@
         "kernels/cpu/pca.cc",
         "kernels/cpu/affinity.cc",
         "kernels/cpu/attraction.cc",
-        "kernels/cpu/optimize.cc"
+        "kernels/cpu/optimize.cc",
+        "kernels/napi/repulsion.cc",
+        "kernels/cpu/fft.cc",
+        "kernels/cpu/grid_convolution.cc",
+        "kernels/cpu/repulsion_exact.cc",
+        "kernels/cpu/repulsion_fft.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -39,6 +39,10 @@ export interface NativeOptimizeParams {
   reportEvery?: number;
   klEvery?: number;
   threads: number;
+  repulsionExact(Y: Float32Array, threads: number): { forces: Float32Array; z: number };
+  repulsionFft(
+    Y: Float32Array, pointsPerInterval: number, minIntervals: number, intervalsPerUnit: number, threads: number,
+  ): { forces: Float32Array; z: number };
 }
 
 let loaded: NativeKernels | undefined;
