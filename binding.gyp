@@ -5,9 +5,12 @@
       "sources": [
         "kernels/napi/addon.cc",
         "kernels/napi/pca.cc",
+        "kernels/napi/quality.cc",
         "kernels/cpu/gemm.cc",
         "kernels/cpu/small_linalg.cc",
-        "kernels/cpu/pca.cc"
+        "kernels/cpu/pca.cc",
+        "kernels/cpu/kdtree_2d.cc",
+        "kernels/cpu/quality.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -9,6 +9,11 @@ export interface NativeKernels {
   pcaProject(
     X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number, threads: number,
   ): { scores: Float32Array; variance: Float64Array };
+  klDivergenceExact(indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array, threads: number): number;
+  trustworthiness(
+    X: Float32Array, n: number, d: number, Y: Float32Array, k: number, queries: Int32Array | null, threads: number,
+  ): number;
+  knnLabelAgreement(Y: Float32Array, labels: Int32Array, k: number, threads: number): number;
 }
 
 let loaded: NativeKernels | undefined;
