@@ -12,7 +12,7 @@ double kl_divergence_exact(const CsrView& P, const float* Y, int threads);
 
 // Trustworthiness (Venna & Kaski 2001) of the embedding Y (n x 2) of X (n x d) at k
 // neighbours, averaged over the query rows `queries` (all rows when null). Ranks are
-// exact in both spaces. Needs 1 <= k < n / 2; O(n_queries n d) time, 64 n bytes of
+// exact in both spaces. Needs 1 <= k < n / 2; O(n_queries n d) time, 128 n bytes of
 // scratch per thread.
 double trustworthiness(const float* X, int64_t n, int d, const float* Y, int k,
                        const int32_t* queries, int64_t n_queries, int threads);
