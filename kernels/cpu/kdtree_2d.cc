@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <numeric>
 
 #include "lookalike/status.h"
 
@@ -38,46 +37,38 @@ struct KdTree2d::Query {
 KdTree2d::KdTree2d(const float* Y, int64_t n) {
   if (n < 1 || n > std::numeric_limits<int32_t>::max())
     throw KernelError("BAD_ARGUMENT", "kd-tree: point count out of range");
-  index_.resize(n);
-  std::iota(index_.begin(), index_.end(), 0);
-  // While the build partitions index_, x_ and y_ hold coordinates by point index ...
+  // Partitioned as (x, y, index) records: the comparisons then read contiguous memory.
+  std::vector<Point> points(n);
+  for (int64_t i = 0; i < n; ++i) points[i] = {{Y[2 * i], Y[2 * i + 1]}, static_cast<int32_t>(i)};
+  nodes_.reserve(2 * (n / kLeafSize + 1));
+  build(points, 0, static_cast<int32_t>(n));
   x_.resize(n);
   y_.resize(n);
-  for (int64_t i = 0; i < n; ++i) {
-    x_[i] = Y[2 * i];
-    y_[i] = Y[2 * i + 1];
-  }
-  nodes_.reserve(2 * (n / kLeafSize + 1));
-  build(0, static_cast<int32_t>(n));
-  // ... and afterwards by position, so a leaf's points are contiguous.
-  std::vector<float> xs(n), ys(n);
+  index_.resize(n);
   where_.resize(n);
   for (int64_t p = 0; p < n; ++p) {
-    xs[p] = x_[index_[p]];
-    ys[p] = y_[index_[p]];
-    where_[index_[p]] = static_cast<int32_t>(p);
+    x_[p] = points[p].c[0];
+    y_[p] = points[p].c[1];
+    index_[p] = points[p].index;
+    where_[points[p].index] = static_cast<int32_t>(p);
   }
-  x_.swap(xs);
-  y_.swap(ys);
 }
 
-int32_t KdTree2d::build(int32_t begin, int32_t end) {
+int32_t KdTree2d::build(std::vector<Point>& points, int32_t begin, int32_t end) {
   const int32_t id = static_cast<int32_t>(nodes_.size());
   nodes_.push_back({0.0f, -1, begin, end, -1, -1});
   if (end - begin <= kLeafSize) return id;
-  float lo[2] = {x_[index_[begin]], y_[index_[begin]]}, hi[2] = {lo[0], lo[1]};
-  for (int32_t p = begin; p < end; ++p) {
-    const float c[2] = {x_[index_[p]], y_[index_[p]]};
-    for (int a = 0; a < 2; ++a) lo[a] = std::min(lo[a], c[a]), hi[a] = std::max(hi[a], c[a]);
-  }
+  float lo[2] = {points[begin].c[0], points[begin].c[1]}, hi[2] = {lo[0], lo[1]};
+  for (int32_t p = begin; p < end; ++p)
+    for (int a = 0; a < 2; ++a) lo[a] = std::min(lo[a], points[p].c[a]), hi[a] = std::max(hi[a], points[p].c[a]);
   const int dim = hi[1] - lo[1] > hi[0] - lo[0] ? 1 : 0;
-  const std::vector<float>& coord = dim == 0 ? x_ : y_;
   const int32_t mid = begin + (end - begin) / 2;
-  std::nth_element(index_.begin() + begin, index_.begin() + mid, index_.begin() + end,
-                   [&](int32_t a, int32_t b) { return coord[a] < coord[b] || (coord[a] == coord[b] && a < b); });
-  const float split = coord[index_[mid]];
-  const int32_t left = build(begin, mid);
-  const int32_t right = build(mid, end);
+  std::nth_element(points.begin() + begin, points.begin() + mid, points.begin() + end, [dim](const Point& a, const Point& b) {
+    return a.c[dim] < b.c[dim] || (a.c[dim] == b.c[dim] && a.index < b.index);
+  });
+  const float split = points[mid].c[dim];
+  const int32_t left = build(points, begin, mid);
+  const int32_t right = build(points, mid, end);
   nodes_[id] = {split, dim, begin, end, left, right};
   return id;
 }

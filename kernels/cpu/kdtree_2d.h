@@ -33,9 +33,13 @@ class KdTree2d {
     int32_t begin, end;  // positions covered
     int32_t left, right;
   };
+  struct Point {
+    float c[2];
+    int32_t index;
+  };
   struct Query;
 
-  int32_t build(int32_t begin, int32_t end);
+  int32_t build(std::vector<Point>& points, int32_t begin, int32_t end);
   void search(int32_t node, Query& q) const;
 
   std::vector<float> x_, y_;     // coordinates in tree order
