@@ -15,8 +15,8 @@ export interface QualityOptions {
 
 /**
  * Exact KL(P || Q) of a 2-D embedding Y (n x 2) for t-SNE input affinities P (no diagonal,
- * non-negative, summing to 1), with Q the Student-t affinities of Y. O(n²): about a second
- * for 50,000 points.
+ * non-negative, summing to 1), with Q the Student-t affinities of Y. O(n²): 0.2-0.3 s for
+ * 50,000 points.
  */
 export function klDivergenceExact(P: SparseMatrix, Y: Float32Array, options: QualityOptions = {}): number {
   const n = checkAffinities(P);
@@ -26,7 +26,7 @@ export function klDivergenceExact(P: SparseMatrix, Y: Float32Array, options: Qua
 }
 
 export interface TrustworthinessOptions extends QualityOptions {
-  /** Rows to average over (all rows when absent): each query costs O(n·d). */
+  /** Rows to average over (all rows when absent). Each costs O(n·d): 5,000 queries take about 1 s at n = 50,000, d = 50. */
   queries?: Int32Array;
 }
 
