@@ -10,7 +10,7 @@ namespace {
 
 constexpr int32_t kLeafSize = 8;
 
-bool closer(float d2, int32_t index, const Neighbour& than) {
+bool closer(float d2, int32_t index, const KdTree2d::Neighbour& than) {
   return d2 < than.d2 || (d2 == than.d2 && index < than.index);
 }
 

@@ -7,13 +7,13 @@
 
 namespace lookalike {
 
-struct Neighbour {
-  float d2;  // squared distance
-  int32_t index;
-};
-
 class KdTree2d {
  public:
+  struct Neighbour {
+    float d2;  // squared distance
+    int32_t index;
+  };
+
   // Y: n x 2, interleaved. Keeps no reference to Y.
   KdTree2d(const float* Y, int64_t n);
 

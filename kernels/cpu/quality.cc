@@ -187,7 +187,7 @@ double trustworthiness(const float* X, int64_t n, int d, const float* Y, int k,
     std::vector<double> dist(static_cast<size_t>(n) * kQueries);
     std::vector<v8d> qt(2 * static_cast<size_t>(d));
     std::vector<double> rows(4 * static_cast<size_t>(d));
-    std::vector<Neighbour> found(k);
+    std::vector<KdTree2d::Neighbour> found(k);
     // [m][query]: neighbour m's index, the bits of its input distance, the rows before it.
     std::vector<int64_t> neighbour(k * kQueries), key(k * kQueries), count(k * kQueries);
     int64_t penalty = 0;
@@ -233,12 +233,12 @@ double knn_label_agreement(const float* Y, int64_t n, const int32_t* labels, int
   const KdTree2d tree(Y, n);
   std::vector<int64_t> part_agree(parallel_parts(n, threads), 0);
   parallel_for(n, threads, [&](int64_t begin, int64_t end, int part) {
-    std::vector<Neighbour> found(k);
+    std::vector<KdTree2d::Neighbour> found(k);
     int64_t agree = 0;
     for (int64_t p = begin; p < end; ++p) {
       const int32_t i = tree.point_at(p);
       tree.nearest(i, k, found.data());
-      for (const Neighbour& f : found) agree += labels[f.index] == labels[i];
+      for (const KdTree2d::Neighbour& f : found) agree += labels[f.index] == labels[i];
     }
     part_agree[part] = agree;
   });
