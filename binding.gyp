@@ -16,7 +16,10 @@
         "kernels/cpu/fft.cc",
         "kernels/cpu/grid_convolution.cc",
         "kernels/cpu/repulsion_exact.cc",
-        "kernels/cpu/repulsion_fft.cc"
+        "kernels/cpu/repulsion_fft.cc",
+        "kernels/napi/quality.cc",
+        "kernels/cpu/kdtree_2d.cc",
+        "kernels/cpu/quality.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -7,6 +7,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   lookalike::napi::register_pca(env, exports);
   lookalike::napi::register_tsne(env, exports);
   lookalike::napi::register_repulsion(env, exports);
+  lookalike::napi::register_quality(env, exports);
 
   return exports;
 }

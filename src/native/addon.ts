@@ -43,6 +43,10 @@ export interface NativeOptimizeParams {
   repulsionFft(
     Y: Float32Array, pointsPerInterval: number, minIntervals: number, intervalsPerUnit: number, threads: number,
   ): { forces: Float32Array; z: number };
+  klDivergenceExact(indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array, threads: number): number;
+  trustworthiness(
+    X: Float32Array, n: number, d: number, Y: Float32Array, k: number, queries: Int32Array | null, threads: number,
+  knnLabelAgreement(Y: Float32Array, labels: Int32Array, k: number, threads: number): number;
 }
 
 let loaded: NativeKernels | undefined;
