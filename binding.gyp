@@ -5,9 +5,15 @@
       "sources": [
         "kernels/napi/addon.cc",
         "kernels/napi/pca.cc",
+        "kernels/napi/knn.cc",
         "kernels/cpu/gemm.cc",
         "kernels/cpu/small_linalg.cc",
-        "kernels/cpu/pca.cc"
+        "kernels/cpu/pca.cc",
+        "kernels/cpu/knn_join.cc",
+        "kernels/cpu/knn_tree.cc",
+        "kernels/cpu/knn_kmeans.cc",
+        "kernels/cpu/knn_exact.cc",
+        "kernels/cpu/knn_approx.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

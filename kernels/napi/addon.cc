@@ -5,6 +5,7 @@ namespace {
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   lookalike::napi::register_pca(env, exports);
+  lookalike::napi::register_knn(env, exports);
 
   return exports;
 }

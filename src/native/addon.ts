@@ -9,6 +9,10 @@ export interface NativeKernels {
   pcaProject(
     X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number, threads: number,
   ): { scores: Float32Array; variance: Float64Array };
+  knnExact(X: Float32Array, n: number, d: number, k: number, threads: number): { indices: Int32Array; distances: Float32Array };
+  knnApprox(
+    X: Float32Array, n: number, d: number, k: number, seed: number, threads: number,
+  ): { indices: Int32Array; distances: Float32Array };
 }
 
 let loaded: NativeKernels | undefined;
