@@ -19,7 +19,13 @@
         "kernels/cpu/repulsion_fft.cc",
         "kernels/napi/quality.cc",
         "kernels/cpu/kdtree_2d.cc",
-        "kernels/cpu/quality.cc"
+        "kernels/cpu/quality.cc",
+        "kernels/napi/knn.cc",
+        "kernels/cpu/knn_join.cc",
+        "kernels/cpu/knn_tree.cc",
+        "kernels/cpu/knn_kmeans.cc",
+        "kernels/cpu/knn_exact.cc",
+        "kernels/cpu/knn_approx.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

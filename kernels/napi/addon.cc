@@ -8,6 +8,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   lookalike::napi::register_tsne(env, exports);
   lookalike::napi::register_repulsion(env, exports);
   lookalike::napi::register_quality(env, exports);
+  lookalike::napi::register_knn(env, exports);
 
   return exports;
 }

@@ -57,5 +57,6 @@ void register_pca(Napi::Env env, Napi::Object exports);
 void register_tsne(Napi::Env env, Napi::Object exports);
 void register_repulsion(Napi::Env env, Napi::Object exports);
 void register_quality(Napi::Env env, Napi::Object exports);
+void register_knn(Napi::Env env, Napi::Object exports);
 
 }  // namespace lookalike::napi
