@@ -1,13 +1,7 @@
 import { LookalikeError } from '../core/errors.js';
 import { callNative } from './addon.js';
+import { checkAffinities, type Csr } from './csr.js';
 import { integer, matrix, threadCount } from './validate.js';
-
-/** A sparse n x n matrix in CSR form: row i's entries are indices/values[indptr[i] .. indptr[i + 1]). */
-export interface SparseMatrix {
-  indptr: Int32Array;
-  indices: Int32Array;
-  values: Float32Array;
-}
 
 export interface QualityOptions {
   threads?: number;
@@ -18,7 +12,7 @@ export interface QualityOptions {
  * non-negative, summing to 1), with Q the Student-t affinities of Y. O(n²): 0.2-0.3 s for
  * 50,000 points.
  */
-export function klDivergenceExact(P: SparseMatrix, Y: Float32Array, options: QualityOptions = {}): number {
+export function klDivergenceExact(P: Csr, Y: Float32Array, options: QualityOptions = {}): number {
   const n = checkAffinities(P);
   matrix('Y', Y, n, 2);
   const threads = threadCount(options.threads);
@@ -60,34 +54,6 @@ export function knnLabelAgreement(Y: Float32Array, labels: Int32Array, k: number
   integer('k', k, 1, n - 1);
   const threads = threadCount(options.threads);
   return callNative('label agreement', (kn) => kn.knnLabelAgreement(Y, labels, k, threads));
-}
-
-/** Checks the CSR structure and the values; returns n. */
-function checkAffinities(P: SparseMatrix): number {
-  const { indptr, indices, values } = P;
-  if (!(indptr instanceof Int32Array) || !(indices instanceof Int32Array) || !(values instanceof Float32Array))
-    throw new LookalikeError('BAD_ARGUMENT', 'P must hold indptr and indices as Int32Array and values as Float32Array');
-  const n = indptr.length - 1;
-  if (n < 2) throw new LookalikeError('BAD_ARGUMENT', `P must have at least 2 rows, got ${Math.max(n, 0)}`);
-  if (indptr[0] !== 0 || indptr[n] !== indices.length || values.length !== indices.length)
-    throw new LookalikeError(
-      'BAD_ARGUMENT',
-      `P: indptr must run from 0 to the entry count (${indices.length}) with as many values, got ${indptr[0]} to ${indptr[n]} and ${values.length} values`,
-    );
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    if (indptr[i + 1]! < indptr[i]!) throw new LookalikeError('BAD_ARGUMENT', `P: indptr decreases at row ${i}`);
-    for (let e = indptr[i]!; e < indptr[i + 1]!; e++) {
-      const j = indices[e]!;
-      const p = values[e]!;
-      if (j < 0 || j >= n) throw new LookalikeError('BAD_ARGUMENT', `P: column ${j} of row ${i} is outside 0..${n - 1}`);
-      if (j === i) throw new LookalikeError('BAD_ARGUMENT', `P: row ${i} has a diagonal entry; t-SNE affinities have none`);
-      if (!(p >= 0 && p < Infinity)) throw new LookalikeError('BAD_ARGUMENT', `P: value ${p} at row ${i}, column ${j} is not a finite non-negative number`);
-      sum += p;
-    }
-  }
-  if (Math.abs(sum - 1) > 1e-3) throw new LookalikeError('BAD_ARGUMENT', `P's values sum to ${sum.toPrecision(6)}; affinities must sum to 1`);
-  return n;
 }
 
 function indexList(name: string, list: Int32Array, n: number): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/evaluation/split.js';
-import { klDivergenceExact, knnLabelAgreement, trustworthiness, type SparseMatrix } from '../../src/native/quality.js';
+import type { Csr } from '../../src/native/csr.js';
+import { klDivergenceExact, knnLabelAgreement, trustworthiness } from '../../src/native/quality.js';
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -12,7 +13,7 @@ function randomMatrix(rows: number, cols: number, seed: number, scale = 1): Floa
 }
 
 /** A symmetric P summing to 1: each point picks a few random neighbours with random weights. */
-function randomAffinities(n: number, perRow: number, seed: number): SparseMatrix {
+function randomAffinities(n: number, perRow: number, seed: number): Csr {
   const rand = seededRandom(seed);
   const rows = Array.from({ length: n }, () => new Map<number, number>());
   for (let i = 0; i < n; i++)
@@ -26,7 +27,7 @@ function randomAffinities(n: number, perRow: number, seed: number): SparseMatrix
   return csr(rows);
 }
 
-function csr(rows: Map<number, number>[]): SparseMatrix {
+function csr(rows: Map<number, number>[]): Csr {
   const total = rows.reduce((s, r) => s + [...r.values()].reduce((a, b) => a + b, 0), 0);
   const indptr = new Int32Array(rows.length + 1);
   const indices: number[] = [];
@@ -45,7 +46,7 @@ function sqDist(A: Float32Array, dims: number, i: number, j: number): number {
 }
 
 /** Plain O(n²) KL(P || Q) in double. */
-function klReference(P: SparseMatrix, Y: Float32Array): number {
+function klReference(P: Csr, Y: Float32Array): number {
   const n = P.indptr.length - 1;
   let z = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) z += 1 / (1 + sqDist(Y, 2, i, j));
