@@ -11,6 +11,7 @@
         "kernels/cpu/pca.cc",
         "kernels/cpu/fft.cc",
         "kernels/cpu/grid_convolution.cc",
+        "kernels/cpu/interpolation_grid.cc",
         "kernels/cpu/repulsion_exact.cc",
         "kernels/cpu/repulsion_fft.cc"
       ],

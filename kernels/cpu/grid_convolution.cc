@@ -13,6 +13,7 @@ namespace lookalike {
 namespace {
 
 constexpr int kLanes = 16;
+constexpr int kAhead = 8;  // rows prefetched ahead of strided loads
 
 int64_t round_up(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
 
@@ -89,9 +90,11 @@ float* kernel_spectrum(const Layout& L, const GridConvolutionSpec& spec, const F
       Batch d = s.data(0);
       for (int y = 0; y < S; ++y) {
         const float dy = static_cast<float>(std::min(y, S - y));
-        d.re[y] = spec.kernel(h2 * (dx2[0] + dy * dy));
-        d.im[y] = spec.kernel(h2 * (dx2[1] + dy * dy));
+        d.re[y] = h2 * (dx2[0] + dy * dy);
+        d.im[y] = h2 * (dx2[1] + dy * dy);
       }
+      spec.kernel(d.re, S);
+      spec.kernel(d.im, S);
       const Batch r = plan.forward(d, s.spare(0));
       store_transposed(r.re, L.stride, along_y + x0 * at_stride, at_stride);
       store_transposed(r.im, L.stride, along_y + (x0 + kLanes) * at_stride, at_stride);
@@ -172,11 +175,14 @@ void convolve_grid(const GridConvolutionSpec& spec, const float* const* charges,
       for (int g = 0; g < 2; ++g) {
         Batch d = s.data(g);
         for (int x = 0; x < N; ++x) {
+          __builtin_prefetch(t_re[g] + (x + kAhead) * L.stride + ky0);
+          __builtin_prefetch(t_im[g] + (x + kAhead) * L.stride + ky0);
           d.re[x] = load16(t_re[g] + x * L.stride + ky0);
           d.im[x] = load16(t_im[g] + x * L.stride + ky0);
         }
         const Batch f = plan.forward(d, s.spare(g), FftPrune::upper_input_zero);
         for (int kx = 0; kx < L.S; ++kx) {
+          __builtin_prefetch(spectrum + std::min(kx + kAhead, L.S - kx - kAhead) * L.stride + ky0);
           const v16 k = load16(spectrum + std::min(kx, L.S - kx) * L.stride + ky0);
           f.re[kx] *= k;
           f.im[kx] *= k;

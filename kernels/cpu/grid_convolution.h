@@ -16,7 +16,7 @@ constexpr int kCharges = 4;
 struct GridConvolutionSpec {
   int nodes;                    // per dimension; 2 * nodes must be 5-smooth
   double spacing;               // distance between neighbouring nodes
-  v16 (*kernel)(v16 d2);        // kernel of the squared distance, 16 at a time
+  void (*kernel)(v16* d2, int64_t count);  // squared distances -> kernel values, in place
 };
 
 // potential_c(m) = sum_n kernel(|m - n|^2 spacing^2) charge_c(n) over all nodes, with
