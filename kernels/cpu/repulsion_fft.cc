@@ -115,9 +115,11 @@ class RepulsionFft {
       // vector 4a + c = node a, potential c.
       v16 acc[16 * V] = {};
       for (int j = 0; j < pb.count; ++j)
-        for (int b = 0; b < P; ++b) {
-          const float* src = potentials + pb.at[j] + b * row;
-          for (int v = 0; v < V; ++v) acc[16 * v + j] += wy[b][j] * load16(src + 16 * v);
+        for (int v = 0; v < V; ++v) {
+          const float* src = potentials + pb.at[j] + 16 * v;
+          v16 sum = wy[0][j] * load16(src);
+          for (int b = 1; b < P; ++b) sum += wy[b][j] * load16(src + b * row);
+          acc[16 * v + j] = sum;
         }
       for (int v = 0; v < V; ++v) transpose16(acc + 16 * v);
       v16 phi[kCharges] = {};
