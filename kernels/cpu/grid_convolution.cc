@@ -12,25 +12,31 @@ namespace lookalike {
 namespace {
 
 constexpr int kLanes = 16;
-constexpr int kAhead = 8;  // rows prefetched ahead of strided loads
 
 int64_t round_up(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
 
-// dst[l * stride + j] = src[j][l] for l < 16, j < count (a multiple of 16).
-void store_transposed(const v16* src, int64_t count, float* dst, int64_t stride) {
+// Transposed grids are tiled: columns in blocks of 16, each block a run of rows of 16
+// values, so a batch of 16 columns is one contiguous stream and a 16 x 16 tile one
+// contiguous kilobyte. Value (row, col) of a tiled grid with `rows` rows:
+inline int64_t tiled(int64_t rows, int64_t row, int64_t col) { return ((col / 16) * rows + row) * 16 + col % 16; }
+
+// tiled(rows, row0 + l, j) = src[j][l] for l < 16, j < count (a multiple of 16).
+void store_transposed(const v16* src, int64_t count, float* dst, int64_t rows, int64_t row0) {
   for (int64_t j = 0; j < count; j += kLanes) {
     v16 t[kLanes];
     for (int k = 0; k < kLanes; ++k) t[k] = src[j + k];
     transpose16(t);
-    for (int l = 0; l < kLanes; ++l) store16(dst + l * stride + j, t[l]);
+    float* tile = dst + tiled(rows, row0, j);
+    for (int l = 0; l < kLanes; ++l) store16(tile + l * kLanes, t[l]);
   }
 }
 
-// dst[j][l] = src[l * stride + j] for l < 16, j < count (a multiple of 16).
-void load_transposed(const float* src, int64_t stride, int64_t count, v16* dst) {
+// dst[j][l] = tiled(rows, row0 + l, j) for l < 16, j < count (a multiple of 16).
+void load_transposed(const float* src, int64_t rows, int64_t row0, int64_t count, v16* dst) {
   for (int64_t j = 0; j < count; j += kLanes) {
     v16 t[kLanes];
-    for (int l = 0; l < kLanes; ++l) t[l] = load16(src + l * stride + j);
+    const float* tile = src + tiled(rows, row0, j);
+    for (int l = 0; l < kLanes; ++l) t[l] = load16(tile + l * kLanes);
     transpose16(t);
     for (int k = 0; k < kLanes; ++k) dst[j + k] = t[k];
   }
@@ -77,7 +83,7 @@ class Convolution {
     scratch_.resize(parallel_parts(stride_ / kLanes, threads));  // the most parts of any step
     for (float*& s : scratch_) s = arena.floats(8 * stride_ * kLanes);
     along_y_ = arena.floats(half_ * kernel_stride_);
-    if (kernel_stride_ > stride_) std::fill(along_y_, along_y_ + half_ * kernel_stride_, 0.0f);
+    if (kernel_stride_ > stride_) std::fill(along_y_, along_y_ + half_ * kernel_stride_, 0.0f);  // never written
     spectrum_ = arena.floats(half_ * stride_);
     for (int g = 0; g < 2; ++g) t_re_[g] = arena.floats(rows_ * stride_), t_im_[g] = arena.floats(rows_ * stride_);
   }
@@ -146,17 +152,16 @@ class Convolution {
     spec_.kernel(d.re, S_);
     spec_.kernel(d.im, S_);
     const Batch r = plan_.forward(d, s.spare(0));
-    store_transposed(r.re, stride_, along_y_ + x0 * kernel_stride_, kernel_stride_);
-    store_transposed(r.im, stride_, along_y_ + (x0 + kLanes) * kernel_stride_, kernel_stride_);
+    store_transposed(r.re, stride_, along_y_, half_, x0);
+    store_transposed(r.im, stride_, along_y_, half_, x0 + kLanes);
   }
 
   void kernel_rows(int64_t c, Scratch& s) const {
     const int64_t ky0 = c * 2 * kLanes;
     const Batch d = s.data(0);
     for (int x = 0; x < S_; ++x) {
-      const float* row = along_y_ + std::min(x, S_ - x) * kernel_stride_ + ky0;
-      d.re[x] = load16(row);
-      d.im[x] = load16(row + kLanes);
+      d.re[x] = load16(along_y_ + tiled(half_, std::min(x, S_ - x), ky0));
+      d.im[x] = load16(along_y_ + tiled(half_, std::min(x, S_ - x), ky0 + kLanes));
     }
     const Batch r = plan_.forward(d, s.spare(0));
     const float scale = 1.0f / (static_cast<float>(S_) * static_cast<float>(S_));
@@ -164,8 +169,8 @@ class Convolution {
       r.re[kx] *= scale;
       r.im[kx] *= scale;
     }
-    store_transposed(r.re, stride_, spectrum_ + ky0 * stride_, stride_);
-    store_transposed(r.im, stride_, spectrum_ + (ky0 + kLanes) * stride_, stride_);
+    store_transposed(r.re, stride_, spectrum_, half_, ky0);
+    store_transposed(r.im, stride_, spectrum_, half_, ky0 + kLanes);
   }
 
   // Columns x0..x0+15 (lanes past N carry finite garbage), summing the parts' grids.
@@ -185,35 +190,33 @@ class Convolution {
     }
     for (int g = 0; g < 2; ++g) {
       const Batch r = plan_.forward(s.data(g), s.spare(g), FftPrune::upper_input_zero);
-      store_transposed(r.re, stride_, t_re_[g] + x0 * stride_, stride_);
-      store_transposed(r.im, stride_, t_im_[g] + x0 * stride_, stride_);
+      store_transposed(r.re, stride_, t_re_[g], rows_, x0);
+      store_transposed(r.im, stride_, t_im_[g], rows_, x0);
     }
   }
 
   // Frequencies ky0..ky0+15, in place in the transposed grids.
   void rows(int64_t c, Scratch& s) const {
     const int64_t ky0 = c * kLanes;
+    const float* spectrum = spectrum_ + tiled(half_, 0, ky0);
     for (int g = 0; g < 2; ++g) {
       const Batch d = s.data(g);
+      float* re = t_re_[g] + tiled(rows_, 0, ky0);
+      float* im = t_im_[g] + tiled(rows_, 0, ky0);
       for (int x = 0; x < N_; ++x) {
-        const int64_t ahead = std::min(x + kAhead, N_ - 1) * stride_ + ky0;
-        __builtin_prefetch(t_re_[g] + ahead);
-        __builtin_prefetch(t_im_[g] + ahead);
-        d.re[x] = load16(t_re_[g] + x * stride_ + ky0);
-        d.im[x] = load16(t_im_[g] + x * stride_ + ky0);
+        d.re[x] = load16(re + x * kLanes);
+        d.im[x] = load16(im + x * kLanes);
       }
       const Batch f = plan_.forward(d, s.spare(g), FftPrune::upper_input_zero);
       for (int kx = 0; kx < S_; ++kx) {
-        const int ahead = std::min(kx + kAhead, S_ - 1);
-        __builtin_prefetch(spectrum_ + std::min(ahead, S_ - ahead) * stride_ + ky0);
-        const v16 k = load16(spectrum_ + std::min(kx, S_ - kx) * stride_ + ky0);
+        const v16 k = load16(spectrum + std::min(kx, S_ - kx) * kLanes);
         f.re[kx] *= k;
         f.im[kx] *= k;
       }
       const Batch r = plan_.inverse(f, Scratch::other(f, d, s.spare(g)), FftPrune::lower_output_only);
       for (int x = 0; x < N_; ++x) {
-        store16(t_re_[g] + x * stride_ + ky0, r.re[x]);
-        store16(t_im_[g] + x * stride_ + ky0, r.im[x]);
+        store16(re + x * kLanes, r.re[x]);
+        store16(im + x * kLanes, r.im[x]);
       }
     }
   }
@@ -224,8 +227,8 @@ class Convolution {
     Batch r[2];
     for (int g = 0; g < 2; ++g) {
       const Batch d = s.data(g);
-      load_transposed(t_re_[g] + x0 * stride_, stride_, stride_, d.re);
-      load_transposed(t_im_[g] + x0 * stride_, stride_, stride_, d.im);
+      load_transposed(t_re_[g], rows_, x0, stride_, d.re);
+      load_transposed(t_im_[g], rows_, x0, stride_, d.im);
       r[g] = plan_.inverse(d, s.spare(g), FftPrune::lower_output_only);
     }
     const int64_t floats = std::min<int64_t>(kLanes, N_ - x0) * kCharges;
@@ -248,6 +251,7 @@ class Convolution {
   const int parts_;
   float* potentials_;
   std::vector<float*> scratch_;
+  // Tiled (see `tiled`), rows first:
   float* along_y_;   // kernel columns transformed along y, [x][ky], x < half
   float* spectrum_;  // [kx][ky], kx < half
   float* t_re_[2];   // charge grids transformed along y, [x][ky]

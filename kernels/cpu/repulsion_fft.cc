@@ -158,6 +158,7 @@ double repulsion_fft(const float* Y, int64_t n, const FftParams& params, float* 
   if (params.points_per_interval < 2 || params.points_per_interval > 6 || params.min_intervals < 1 ||
       !(params.intervals_per_unit > 0))
     throw KernelError("BAD_ARGUMENT", "repulsion_fft: parameters out of range");
+  if (n == 0) return 0.0;
   const InterpolationGrid g = fit_grid(Y, n, params, kMaxNodes, threads);
   thread_local Arena arena;  // this thread's grids, kept for its next call
   arena.reset();
