@@ -42,14 +42,15 @@ void load_transposed(const float* src, int64_t rows, int64_t row0, int64_t count
   }
 }
 
-// Runs work(part, parts) once per part of parallel_for over `tasks` parts at most.
+// One parallel region for two independent lists of tasks (each parallel_for starts its
+// threads anew): work(part, parts) once per part, each part taking its slice of both.
 template <typename F>
 void for_parts(int64_t tasks, int threads, F&& work) {
   const int parts = parallel_parts(tasks, threads);
   parallel_for(parts, threads, [&](int64_t, int64_t, int part) { work(part, parts); });
 }
 
-// [begin, end) of `count` items that part `part` of `parts` takes.
+// [begin, end) of `count` tasks that part `part` of `parts` takes.
 inline std::pair<int64_t, int64_t> slice(int64_t count, int part, int parts) {
   return {count * part / parts, count * (part + 1) / parts};
 }
@@ -90,9 +91,8 @@ class Convolution {
 
   void run(int threads) {
     const int64_t kernel_batches = half_ / (2 * kLanes), column_batches = rows_ / kLanes;
-    for_parts(kernel_batches, threads, [&](int part, int parts) {
+    parallel_for(kernel_batches, threads, [&](int64_t b0, int64_t b1, int part) {
       Scratch s(scratch_[part], *this);
-      const auto [b0, b1] = slice(kernel_batches, part, parts);
       for (int64_t b = b0; b < b1; ++b) kernel_columns(b, s);
     });
     for_parts(std::max(kernel_batches, column_batches), threads, [&](int part, int parts) {
