@@ -15,6 +15,7 @@
         "kernels/napi/repulsion.cc",
         "kernels/cpu/fft.cc",
         "kernels/cpu/grid_convolution.cc",
+        "kernels/cpu/interpolation_grid.cc",
         "kernels/cpu/repulsion_exact.cc",
         "kernels/cpu/repulsion_fft.cc",
         "kernels/napi/quality.cc",

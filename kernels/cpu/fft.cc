@@ -187,16 +187,19 @@ FftPlan::FftPlan(int n) : n_(n) {
   while (rest % 5 == 0) rest /= 5, ++fives;
   if (rest != 1 || twos == 0) throw KernelError("KERNEL_FAILED", "FFT length must be even and 5-smooth");
   // Few passes (each streams the whole batch through the cache): radices 8 and 9 where
-  // possible, with an even radix first or last for the pruned edge passes.
+  // possible, an even radix first or last for the pruned edge passes, and the odd
+  // radices in the order that timed fastest over the sizes we use (5s before 9s, a lone
+  // 3 at the far end from the even ones; up to 15% on 450, 810, 900).
   std::vector<int> even;
   for (; twos >= 6 || twos == 3; twos -= 3) even.push_back(8);
   for (; twos >= 2; twos -= 2) even.push_back(4);
   if (twos) even.push_back(2);
-  std::vector<int> odd(static_cast<size_t>(threes / 2), 9);
-  if (threes % 2) odd.push_back(3);
-  odd.insert(odd.end(), static_cast<size_t>(fives), 5);
-  std::vector<int> head = even, tail = odd;
+  std::vector<int> odd(static_cast<size_t>(fives), 5);
+  odd.insert(odd.end(), static_cast<size_t>(threes / 2), 9);
+  std::vector<int> head = even, tail;
   head.insert(head.end(), odd.begin(), odd.end());
+  if (threes % 2) head.push_back(3), tail.push_back(3);
+  tail.insert(tail.end(), odd.begin(), odd.end());
   tail.insert(tail.end(), even.rbegin(), even.rend());
   head_even_ = build(head);
   tail_even_ = build(tail);

@@ -22,7 +22,6 @@ class FftPlan {
  public:
   // n must be even and 5-smooth (see fft_size_at_least).
   explicit FftPlan(int n);
-  int size() const { return n_; }
 
   // Unnormalised forward DFT (exp(-2 pi i jk / n)) of x, using y (n elements) as scratch;
   // returns whichever of the two holds the result. With upper_input_zero, elements n/2..
@@ -37,8 +36,8 @@ class FftPlan {
 
  private:
   struct Pass {
-    int radix, m, s;       // n_here = radix * m sub-transforms of stride s
-    size_t twiddle;        // offset of this pass's (m x (radix-1)) twiddles, (cos, sin) pairs
+    int radix, m, s;  // as in the Stockham pass (fft.cc)
+    size_t twiddle;   // offset of its m x (radix - 1) twiddles, (cos, sin) pairs
   };
   int n_;
   std::vector<Pass> head_even_, tail_even_;  // an even radix first / last, for pruning

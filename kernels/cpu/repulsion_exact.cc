@@ -20,6 +20,7 @@ inline float lane_sum(v16 v) {
 }  // namespace
 
 double repulsion_exact(const float* Y, int64_t n, float* out, int threads) {
+  threads = resolve_threads(threads);
   std::vector<float> xs(n), ys(n);  // de-interleaved, so 16 points load as two vectors
   for (int64_t j = 0; j < n; ++j) xs[j] = Y[2 * j], ys[j] = Y[2 * j + 1];
   const int64_t whole = n / kLanes * kLanes;

@@ -3,215 +3,155 @@
 // sum_j q_ij = (1 + |y_i|^2) phi0_i - 2 y_i . (phi1_i, phi2_i) + phi3_i, where phi_c are the
 // potentials of the charges (1, y1, y2, |y|^2): sum_j K_ij charge_c(j). Each identity holds
 // for any kernel, so it holds exactly for the interpolated one; the j = i terms add 0 to
-// out_i and 1 to the sum. Coordinates are taken relative to the box centre to keep |y|^2
-// small next to the sums it multiplies.
+// out_i and 1 to the sum. Coordinates are taken relative to the box centre and divided by
+// R, a power of two near its half-width (y = R u), so the four charges have like
+// magnitudes: packed two per complex FFT, a small one would take the rounding error of a
+// large one (force error floor 9e-4 -> 5e-4 at an extent of 140). In those units
+// out_i = R (u_i phi0 - phi12) and sum_j q_ij = phi0 + R^2 (|u|^2 phi0 - 2 u . phi12 + phi3).
 #include <algorithm>
-#include <cmath>
-#include <string>
+#include <cstring>
 #include <vector>
 
-#include "fft.h"
+#include "arena.h"
 #include "grid_convolution.h"
+#include "interpolation_grid.h"
 #include "lookalike/parallel.h"
 #include "lookalike/status.h"
 #include "lookalike/tsne_gradient.h"
+#include "shuffle16.h"
 
 namespace lookalike {
 namespace {
 
-constexpr int kMaxNodes = 2048;  // per dimension: beyond it the grids take hundreds of MB
+constexpr int kMaxNodes = 2048;  // per dimension: there the grids take about 400 MB
 
-v16 squared_cauchy(v16 d2) {
-  const v16 q = 1.0f / (1.0f + d2);
-  return q * q;
+void squared_cauchy(v16* d2, int64_t count) {
+  for (int64_t k = 0; k < count; ++k) {
+    const v16 q = 1.0f / (1.0f + d2[k]);
+    d2[k] = q * q;
+  }
 }
 
-// The square box around all points, split into `intervals` per dimension.
-struct Box {
-  float x0, y0;  // lower corner
-  float cx, cy;  // centre
-  float radius;  // a power of two >= half the length: charges use (y - centre) / radius
-  float intervals_per_length;
-  double length;
-  int intervals;
-};
-
-Box bounding_box(const float* Y, int64_t n, const FftParams& params, int threads) {
-  const int parts = parallel_parts(n, threads);
-  std::vector<float> lo(2 * parts), hi(2 * parts);
-  parallel_for(n, threads, [&](int64_t begin, int64_t end, int part) {
-    float b[4] = {Y[2 * begin], Y[2 * begin + 1], Y[2 * begin], Y[2 * begin + 1]};
-    for (int64_t i = begin; i < end; ++i)
-      for (int d = 0; d < 2; ++d) {
-        b[d] = std::min(b[d], Y[2 * i + d]);
-        b[2 + d] = std::max(b[2 + d], Y[2 * i + d]);
-      }
-    for (int d = 0; d < 2; ++d) lo[2 * part + d] = b[d], hi[2 * part + d] = b[2 + d];
-  });
-  float b[4] = {lo[0], lo[1], hi[0], hi[1]};
-  for (int p = 1; p < parts; ++p)
-    for (int d = 0; d < 2; ++d) b[d] = std::min(b[d], lo[2 * p + d]), b[2 + d] = std::max(b[2 + d], hi[2 * p + d]);
-  Box box;
-  box.x0 = b[0];
-  box.y0 = b[1];
-  box.cx = 0.5f * (b[0] + b[2]);
-  box.cy = 0.5f * (b[1] + b[3]);
-  // A zero extent (all points equal) still needs a box of positive size.
-  box.length = std::max<double>({static_cast<double>(b[2]) - b[0], static_cast<double>(b[3]) - b[1], 1e-6});
-  box.radius = std::exp2(std::ceil(std::log2(0.5 * box.length)));
-  const double wanted = std::max<double>(params.min_intervals, std::ceil(box.length * params.intervals_per_unit));
-  if (wanted * params.points_per_interval > kMaxNodes)
-    throw KernelError("BAD_ARGUMENT",
-                      "repulsion_fft: the embedding spans " + std::to_string(box.length) + " units, which needs " +
-                          std::to_string(static_cast<int64_t>(wanted * params.points_per_interval)) +
-                          " grid nodes per dimension; at most " + std::to_string(kMaxNodes));
-  int m = static_cast<int>(wanted);
-  while (fft_size_at_least(2 * m * params.points_per_interval) != 2 * m * params.points_per_interval) ++m;
-  box.intervals = m;
-  box.intervals_per_length = static_cast<float>(m / box.length);
-  return box;
+// Lanes 8H..8H+7 in double.
+template <int H>
+inline v8d half(v16 v) {
+  return __builtin_convertvector(
+      __builtin_shufflevector(v, v, 8 * H, 8 * H + 1, 8 * H + 2, 8 * H + 3, 8 * H + 4, 8 * H + 5, 8 * H + 6, 8 * H + 7),
+      v8d);
 }
 
-// Lagrange interpolation on the P nodes (k + 1/2) / P of the unit interval, for a point
-// at position u (in intervals from the box's edge): its interval's first node, the P
-// weights along one axis, and the weights as a row of interleaved nodes
-// (lane 4a + c = weight a), zero past the P nodes, for whole-row vector arithmetic.
+// Sixteen points' sum_j q_ij (units of the file comment), in double: the bracket cancels
+// to a small part of its terms. Lanes with zero potentials add nothing.
+template <int H>
+inline v8d q_sums(v16 ux, v16 uy, const v16* phi, double r2) {
+  const v8d x = half<H>(ux), y = half<H>(uy), p0 = half<H>(phi[0]);
+  return p0 + r2 * ((x * x + y * y) * p0 - 2 * (x * half<H>(phi[1]) + y * half<H>(phi[2])) + half<H>(phi[3]));
+}
+
 template <int P>
-class Lagrange {
+class RepulsionFft {
  public:
-  static constexpr int kVectors = (P * kCharges + 15) / 16;  // per row of P nodes
+  static constexpr int V = (P * kCharges + 15) / 16;  // vectors per row of a point's P nodes
 
-  Lagrange() {
-    float node[P];
-    for (int k = 0; k < P; ++k) node[k] = (k + 0.5f) / P;
-    for (int k = 0; k < P; ++k) {
-      double d = 1;
-      for (int l = 0; l < P; ++l)
-        if (l != k) d *= node[k] - node[l];
-      scale_[k] = static_cast<float>(1 / d);
-      for (int l = 0; l < P; ++l) {
-        slope_[l][k] = l == k ? 0.0f : 1.0f;
-        offset_[l][k] = l == k ? 1.0f : -node[l];
-      }
-    }
-    for (int v = 0; v < kVectors; ++v)
-      for (int lane = 0; lane < 16; ++lane) {
-        const int k = (16 * v + lane) / kCharges;
-        scale_row_[v][lane] = k < P ? scale_[k] : 0.0f;
-        for (int l = 0; l < P; ++l) {
-          slope_row_[l][v][lane] = k < P ? slope_[l][k] : 0.0f;
-          offset_row_[l][v][lane] = k < P ? offset_[l][k] : 1.0f;
-        }
-      }
-  }
-  static int interval(float u, int intervals) { return std::min(static_cast<int>(u), intervals - 1); }
-  void weights(float t, float* w) const {
-    for (int k = 0; k < P; ++k) {
-      float v = scale_[k];
-      for (int l = 0; l < P; ++l) v *= slope_[l][k] * t + offset_[l][k];
-      w[k] = v;
-    }
-  }
-  void row_weights(float t, v16* w) const {
-    for (int v = 0; v < kVectors; ++v) {
-      v16 r = scale_row_[v];
-      for (int l = 0; l < P; ++l) r *= slope_row_[l][v] * t + offset_row_[l][v];
-      w[v] = r;
-    }
+  RepulsionFft(const InterpolationGrid& g, Arena& arena)
+      : g_(g), N_(g.nodes()), row_(static_cast<int64_t>(N_) * kCharges), grid_floats_(N_ * row_ + 64), arena_(arena) {}
+
+  double run(const float* Y, int64_t n, float* out, int threads) {
+    // Spread: each part into its own grid, which the convolution sums in part order.
+    const int parts = parallel_parts(n, threads);
+    std::vector<const float*> charges(parts);
+    std::vector<float*> grids(parts);
+    for (int p = 0; p < parts; ++p) charges[p] = grids[p] = arena_.floats(grid_floats_);
+    parallel_for(n, threads, [&](int64_t begin, int64_t end, int part) { spread(Y, begin, end, grids[part]); });
+
+    float* potentials = arena_.floats(grid_floats_);
+    std::fill(potentials + N_ * row_, potentials + grid_floats_, 0.0f);  // read (times 0) past the last node
+    const GridConvolutionSpec spec{N_, g_.length / N_, squared_cauchy};
+    convolve_grid(spec, charges.data(), parts, potentials, threads, arena_);
+
+    std::vector<double> z_part(parts, 0.0);
+    parallel_for(n, threads, [&](int64_t begin, int64_t end, int part) {
+      z_part[part] = interpolate(Y, begin, end, potentials, out);
+    });
+    double z = 0;
+    for (double p : z_part) z += p;
+    return z - static_cast<double>(n);
   }
 
  private:
-  float scale_[P], slope_[P][P], offset_[P][P];
-  v16 scale_row_[kVectors], slope_row_[P][kVectors], offset_row_[P][kVectors];
-};
-
-// Where point i falls: the first grid node of its P x P block (as a float offset into an
-// interleaved grid), its row weights along x and its P weights along y.
-template <int P>
-struct Stencil {
-  int64_t at;
-  v16 wx[Lagrange<P>::kVectors];
-  float wy[P];
-  Stencil(const Lagrange<P>& lagrange, const Box& box, int N, float px, float py) {
-    const float ux = (px - box.x0) * box.intervals_per_length, uy = (py - box.y0) * box.intervals_per_length;
-    const int ix = Lagrange<P>::interval(ux, box.intervals), iy = Lagrange<P>::interval(uy, box.intervals);
-    lagrange.row_weights(ux - static_cast<float>(ix), wx);
-    lagrange.weights(uy - static_cast<float>(iy), wy);
-    at = (static_cast<int64_t>(iy) * P * N + static_cast<int64_t>(ix) * P) * kCharges;
+  void spread(const float* Y, int64_t begin, int64_t end, float* grid) const {
+    std::fill(grid, grid + grid_floats_, 0.0f);
+    const Lagrange<P> lagrange;
+    const InterpolationGrid g = g_;  // locals: stores through grid cannot change them
+    const int64_t row = row_;
+    for (int64_t i = begin; i < end; i += 16) {
+      const PointBlock<P> pb(g, lagrange, Y, i, static_cast<int>(std::min<int64_t>(16, end - i)));
+      // Row lane 4a + c = weight a along x times charge c; transposed, one row per point.
+      const v16 charge[kCharges] = {splat16(1.0f), pb.x, pb.y, pb.x * pb.x + pb.y * pb.y};
+      v16 rows[16 * V] = {};
+      for (int a = 0; a < P; ++a)
+        for (int c = 0; c < kCharges; ++c) rows[a * kCharges + c] = pb.wx[a] * charge[c];
+      for (int v = 0; v < V; ++v) transpose16(rows + 16 * v);
+      float wy[P][16];
+      std::memcpy(wy, pb.wy, sizeof wy);
+      for (int j = 0; j < pb.count; ++j)
+        for (int b = 0; b < P; ++b) {
+          float* dst = grid + pb.at[j] + b * row;
+          for (int v = 0; v < V; ++v) store16(dst + 16 * v, load16(dst + 16 * v) + wy[b][j] * rows[16 * v + j]);
+        }
+    }
   }
+
+  // Writes out[begin..end) and returns their share of sum_j q_ij (including j = i).
+  double interpolate(const float* Y, int64_t begin, int64_t end, const float* potentials, float* out) const {
+    const Lagrange<P> lagrange;
+    const InterpolationGrid g = g_;
+    const int64_t row = row_;
+    const double r2 = static_cast<double>(g.radius) * g.radius;
+    v8d z{};
+    for (int64_t i = begin; i < end; i += 16) {
+      const PointBlock<P> pb(g, lagrange, Y, i, static_cast<int>(std::min<int64_t>(16, end - i)));
+      float wy[P][16];
+      std::memcpy(wy, pb.wy, sizeof wy);
+      // Per point, the potentials interpolated along y; transposed, lane = point and
+      // vector 4a + c = node a, potential c.
+      v16 acc[16 * V] = {};
+      for (int j = 0; j < pb.count; ++j)
+        for (int v = 0; v < V; ++v) {
+          const float* src = potentials + pb.at[j] + 16 * v;
+          v16 sum = wy[0][j] * load16(src);
+          for (int b = 1; b < P; ++b) sum += wy[b][j] * load16(src + b * row);
+          acc[16 * v + j] = sum;
+        }
+      for (int v = 0; v < V; ++v) transpose16(acc + 16 * v);
+      v16 phi[kCharges] = {};
+      for (int a = 0; a < P; ++a)
+        for (int c = 0; c < kCharges; ++c) phi[c] += pb.wx[a] * acc[a * kCharges + c];
+
+      const v16 fx = g.radius * (pb.x * phi[0] - phi[1]), fy = g.radius * (pb.y * phi[0] - phi[2]);
+      const v16 lo = __builtin_shufflevector(fx, fy, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+      const v16 hi = __builtin_shufflevector(fx, fy, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+      if (pb.count == 16) {
+        store16(out + 2 * i, lo);
+        store16(out + 2 * i + 16, hi);
+      } else {
+        float both[32];
+        store16(both, lo);
+        store16(both + 16, hi);
+        std::memcpy(out + 2 * i, both, 2 * pb.count * sizeof(float));
+      }
+      z += q_sums<0>(pb.x, pb.y, phi, r2) + q_sums<1>(pb.x, pb.y, phi, r2);
+    }
+    double sum = 0;
+    for (int l = 0; l < 8; ++l) sum += z[l];
+    return sum;
+  }
+
+  InterpolationGrid g_;
+  int N_;
+  int64_t row_, grid_floats_;
+  Arena& arena_;
 };
-
-template <int P>
-double repulsion_fft_p(const float* Y, int64_t n, const Box& box, float* out, int threads, Arena& arena) {
-  constexpr int V = Lagrange<P>::kVectors;
-  const int N = box.intervals * P;
-  const int64_t row = static_cast<int64_t>(N) * kCharges;
-  const Lagrange<P> lagrange;
-  const int64_t grid_floats = N * row + 64;  // the last row's vectors may reach past its end
-  const float inv_radius = 1.0f / box.radius;
-  const double r2 = static_cast<double>(box.radius) * box.radius;
-  // Lane 4a + c of a row holds charge c: 1, x, y, x^2 + y^2 as C1 + x Cx + y Cy + r Cr.
-  v16 c1{}, cx{}, cy{}, cr{};
-  for (int lane = 0; lane < 16; lane += kCharges) c1[lane] = cx[lane + 1] = cy[lane + 2] = cr[lane + 3] = 1.0f;
-
-  // Spread: each part into its own grid, which the convolution sums in part order.
-  const int parts = parallel_parts(n, threads);
-  std::vector<const float*> charges(parts);
-  std::vector<float*> grids(parts);
-  for (int p = 0; p < parts; ++p) charges[p] = grids[p] = arena.floats(grid_floats);
-  parallel_for(n, threads, [&](int64_t begin, int64_t end, int part) {
-    float* g = grids[part];
-    std::fill(g, g + grid_floats, 0.0f);
-    const Lagrange<P> lg = lagrange;  // locals: stores through g cannot change them
-    const Box bx = box;
-    for (int64_t i = begin; i < end; ++i) {
-      const Stencil<P> st(lg, bx, N, Y[2 * i], Y[2 * i + 1]);
-      const float x = (Y[2 * i] - bx.cx) * inv_radius, y = (Y[2 * i + 1] - bx.cy) * inv_radius;
-      const v16 q = c1 + x * cx + y * cy + (x * x + y * y) * cr;
-      v16 w[V];
-      for (int v = 0; v < V; ++v) w[v] = st.wx[v] * q;
-      for (int b = 0; b < P; ++b) {
-        float* dst = g + st.at + b * row;
-        for (int v = 0; v < V; ++v) store16(dst + 16 * v, load16(dst + 16 * v) + st.wy[b] * w[v]);
-      }
-    }
-  });
-
-  float* potentials = arena.floats(grid_floats);
-  std::fill(potentials + N * row, potentials + grid_floats, 0.0f);
-  const GridConvolutionSpec spec{N, box.length / N, squared_cauchy};
-  convolve_grid(spec, charges.data(), parts, potentials, threads, arena);
-
-  // Interpolate the potentials back to the points.
-  std::vector<double> z_part(parts, 0.0);
-  parallel_for(n, threads, [&](int64_t begin, int64_t end, int part) {
-    double z = 0;
-    const Lagrange<P> lg = lagrange;  // locals: stores through out cannot change them
-    const Box bx = box;
-    for (int64_t i = begin; i < end; ++i) {
-      const Stencil<P> st(lg, bx, N, Y[2 * i], Y[2 * i + 1]);
-      v16 along_y[V] = {};
-      for (int b = 0; b < P; ++b) {
-        const float* src = potentials + st.at + b * row;
-        for (int v = 0; v < V; ++v) along_y[v] += st.wy[b] * load16(src + 16 * v);
-      }
-      v16 acc{};
-      for (int v = 0; v < V; ++v) acc += st.wx[v] * along_y[v];
-      // Sum the four interleaved nodes' groups of lanes: lanes 0..3 = the four potentials.
-      acc += __builtin_shufflevector(acc, acc, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
-      acc += __builtin_shufflevector(acc, acc, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11);
-      const float x = (Y[2 * i] - bx.cx) * inv_radius, y = (Y[2 * i + 1] - bx.cy) * inv_radius;
-      out[2 * i] = bx.radius * (x * acc[0] - acc[1]);
-      out[2 * i + 1] = bx.radius * (y * acc[0] - acc[2]);
-      const double xd = x, yd = y;
-      z += acc[0] + r2 * ((xd * xd + yd * yd) * acc[0] - 2 * (xd * acc[1] + yd * acc[2]) + acc[3]);
-    }
-    z_part[part] = z;
-  });
-  double z = 0;
-  for (double p : z_part) z += p;
-  return z - static_cast<double>(n);
-}
 
 }  // namespace
 
@@ -220,15 +160,16 @@ double repulsion_fft(const float* Y, int64_t n, const FftParams& params, float* 
   if (params.points_per_interval < 2 || params.points_per_interval > 6 || params.min_intervals < 1 ||
       !(params.intervals_per_unit > 0))
     throw KernelError("BAD_ARGUMENT", "repulsion_fft: parameters out of range");
-  const Box box = bounding_box(Y, n, params, threads);
+  if (n == 0) return 0.0;
+  const InterpolationGrid g = fit_grid(Y, n, params, kMaxNodes, threads);
   thread_local Arena arena;  // this thread's grids, kept for its next call
   arena.reset();
   switch (params.points_per_interval) {
-    case 2: return repulsion_fft_p<2>(Y, n, box, out, threads, arena);
-    case 3: return repulsion_fft_p<3>(Y, n, box, out, threads, arena);
-    case 4: return repulsion_fft_p<4>(Y, n, box, out, threads, arena);
-    case 5: return repulsion_fft_p<5>(Y, n, box, out, threads, arena);
-    default: return repulsion_fft_p<6>(Y, n, box, out, threads, arena);
+    case 2: return RepulsionFft<2>(g, arena).run(Y, n, out, threads);
+    case 3: return RepulsionFft<3>(g, arena).run(Y, n, out, threads);
+    case 4: return RepulsionFft<4>(g, arena).run(Y, n, out, threads);
+    case 5: return RepulsionFft<5>(g, arena).run(Y, n, out, threads);
+    default: return RepulsionFft<6>(g, arena).run(Y, n, out, threads);
   }
 }
 
