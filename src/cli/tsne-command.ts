@@ -7,15 +7,17 @@ export const TSNE_HELP = `lookalike tsne --input X.npy --output Y.npy [options]
 
 Lays out the rows of X (an n x d float32 or float64 .npy matrix, C order) in 2-D with t-SNE
 and writes Y (n x 2 float32 .npy). The FIt-SNE / openTSNE recipe: PCA to 50 dimensions,
-k = 3 x perplexity nearest neighbours, early exaggeration 12 for 250 iterations, FFT-
-accelerated repulsion. Runs on the native kernels on all cores.
+k = 3 x perplexity nearest neighbours, early exaggeration 12 (up to 250 iterations),
+FFT-accelerated repulsion. Runs on the native kernels on all cores.
 
 Options:
   --input FILE         the vectors (.npy, n x d)
   --output FILE        where the embedding goes (.npy, n x 2 float32)
   --perplexity P       effective number of neighbours (default 30; at most (n - 1) / 3)
   --iterations N       gradient-descent iterations in all (default 750)
-  --early-iterations N of those, with early exaggeration (default 250)
+  --early-iterations N of those, at most, with early exaggeration (default 250)
+  --early-stop yes|no  end early exaggeration once its KL stops falling, giving the
+                       iterations left to the main phase (default yes)
   --exaggeration E     early exaggeration factor (default 12)
   --learning-rate R    default max(200, n / exaggeration)
   --pca N              principal components kept before kNN (default 50; 0 keeps the input)
@@ -32,7 +34,7 @@ Exit status: 0 done, 1 error (e.g. a malformed .npy), 2 bad usage, 130 interrupt
 export async function tsneCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     input: { type: 'string' }, output: { type: 'string' }, perplexity: { type: 'string' }, iterations: { type: 'string' },
-    'early-iterations': { type: 'string' }, exaggeration: { type: 'string' }, 'learning-rate': { type: 'string' },
+    'early-iterations': { type: 'string' }, 'early-stop': { type: 'string' }, exaggeration: { type: 'string' }, 'learning-rate': { type: 'string' },
     pca: { type: 'string' }, knn: { type: 'string' }, repulsion: { type: 'string' }, seed: { type: 'string' },
     threads: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' },
   }, { min: 0, max: 0, usage: 'lookalike tsne --input X.npy --output Y.npy [options]' });
@@ -46,6 +48,7 @@ export async function tsneCommand(argv: string[]): Promise<number> {
     perplexity: numberOption(values.perplexity, 'perplexity', 30, 1, 1e4),
     iterations: intOption(values.iterations, 'iterations', 750, 0, 100_000),
     earlyExaggerationIterations: values['early-iterations'] === undefined ? undefined : intOption(values['early-iterations'], 'early-iterations', 250, 0),
+    earlyExaggerationStop: choice(values['early-stop'], 'early-stop', ['yes', 'no'] as const) !== 'no',
     earlyExaggeration: numberOption(values.exaggeration, 'exaggeration', 12, 1, 1000),
     learningRate: values['learning-rate'] === undefined ? undefined : numberOption(values['learning-rate'], 'learning-rate', 200, 1e-6, 1e9),
     pcaComponents: intOption(values.pca, 'pca', 50, 0),
@@ -60,6 +63,7 @@ export async function tsneCommand(argv: string[]): Promise<number> {
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
   let current: TsnePhase | undefined;
+  let printed = 0;
   const started = performance.now();
   try {
     const result = await tsneRun(input.data, {
@@ -69,7 +73,8 @@ export async function tsneCommand(argv: string[]): Promise<number> {
         if (p.phase !== current) {
           current = p.phase;
           process.stderr.write(`${p.phase}…\n`);
-        } else if (p.phase === 'optimize' && (p.done % 50 === 0 || p.done === p.total)) {
+        } else if (p.phase === 'optimize' && (Math.floor(p.done / 50) > Math.floor(printed / 50) || p.done === p.total)) {
+          printed = p.done;
           process.stderr.write(`  iteration ${p.done}/${p.total}  KL ${p.kl?.toFixed(4) ?? '-'}\n`);
         }
       },

@@ -6,7 +6,10 @@ export interface TsneOptions {
   perplexity?: number;
   /** Total gradient-descent iterations, early exaggeration included. */
   iterations?: number;
+  /** At most this many iterations with early exaggeration. */
   earlyExaggerationIterations?: number;
+  /** End early exaggeration once its KL divergence stops falling; the main phase gets the rest. */
+  earlyExaggerationStop?: boolean;
   earlyExaggeration?: number;
   /** Default max(200, n / earlyExaggeration) (Belkina et al. 2019). */
   learningRate?: number;
@@ -47,6 +50,7 @@ export function resolveTsneOptions(n: number, d: number, options: TsneOptions = 
     iterations,
     earlyExaggerationIterations: integer('earlyExaggerationIterations', options.earlyExaggerationIterations ?? Math.min(250, iterations), 0, iterations),
     earlyExaggeration,
+    earlyExaggerationStop: options.earlyExaggerationStop ?? true,
     learningRate: finiteNumber('learningRate', options.learningRate ?? Math.max(200, n / earlyExaggeration), 1e-6, 1e9),
     pcaComponents: integer('pcaComponents', options.pcaComponents ?? 50, 0, 10_000),
     knn,
