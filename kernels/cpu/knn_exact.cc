@@ -38,8 +38,9 @@ void knn_exact(const float* X, int64_t n, int d, int k, int threads, int32_t* in
                float* distances) {
   check_knn_arguments("knn_exact", n, d, k);
   threads = resolve_threads(threads);
-  // Leaves of 192 points (4 panels); larger for large n, keeping the pair list under ~0.5 M.
-  const int64_t leaf = std::max<int64_t>(4, (n / 1024 + kPanel - 1) / kPanel) * kPanel;
+  // Leaves of 384 points (8 panels: 1.27 s against 1.36 s for 4 at 50,000 x 50, k = 90, 2
+  // threads); larger for large n, keeping the pair list under ~0.5 M.
+  const int64_t leaf = std::max<int64_t>(8, (n / 1024 + kPanel - 1) / kPanel) * kPanel;
   const Partition part = partition_pca_tree(X, n, d, leaf, kTreeSeed, threads);
   const std::vector<double> mean = column_means(X, n, d, threads);
   const Packed P = pack_groups(X, d, mean.data(), part.order, part.ends, threads);

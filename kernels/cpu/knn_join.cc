@@ -24,8 +24,8 @@ constexpr int kVectors = kPanel / 16;
 constexpr float kEmpty = FLT_MAX;       // distance of a list entry not yet filled
 constexpr int32_t kNoIndex = INT32_MAX;
 
-// Lanes where a <= b as a bit mask. The generic loop costs a dozen shuffles where AVX-512
-// needs one compare; it runs 48 times per tile, so the intrinsic is worth its branch.
+// Lanes where a <= b, as a bit mask: one compare with AVX-512, where the generic loop
+// compiles to a dozen shuffles (it runs 48 times per tile).
 inline unsigned le_mask(v16 a, v16 b) {
 #if defined(__AVX512F__)
   return _mm512_cmp_ps_mask((__m512)a, (__m512)b, _CMP_LE_OQ);
@@ -208,8 +208,8 @@ Packed pack_groups(const float* X, int d, const double* mean, const std::vector<
 }
 
 Lists::Lists(int64_t rows, int k, int stage)
-    : k_(k), stage_(stage > 0 ? stage : std::min(k, 64)), width_(k + stage_), keys_(static_cast<size_t>(rows) * width_), bound_(rows),
-      count_(rows) {}
+    : k_(k), stage_(stage > 0 ? stage : std::min(k, 64)), width_(k + stage_),
+      keys_(static_cast<size_t>(rows) * width_), bound_(rows), count_(rows) {}
 
 void Lists::clear(const Packed& P, int64_t first_slot, int64_t rows) {
   for (int64_t row = 0; row < rows; ++row) {
