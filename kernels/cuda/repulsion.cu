@@ -5,6 +5,7 @@
 // point scale chosen so no node's sum can overflow: integer sums do not depend on the
 // order the atomics land in, so the grid, and everything after it, is reproducible.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -54,6 +55,35 @@ __device__ inline int locate(const Geometry& g, float u, float* w) {
   return i * P;
 }
 
+void set_nodes(Geometry& g, int P) {
+  for (int k = 0; k < P; ++k) g.node[k] = (k + 0.5f) / P;
+  for (int k = 0; k < P; ++k) {
+    double d = 1;
+    for (int l = 0; l < P; ++l)
+      if (l != k) d *= g.node[k] - g.node[l];
+    g.inv_denominator[k] = static_cast<float>(1 / d);
+  }
+}
+
+// The largest |Lagrange weight| over the unit interval, for each P (sampled finely; the
+// caller's 5% margin covers the sampling).
+double max_weight(int P) {
+  static const std::array<double, kMaxPoints + 1> table = [] {
+    std::array<double, kMaxPoints + 1> t{};
+    for (int p = 2; p <= kMaxPoints; ++p) {
+      Geometry g{};
+      set_nodes(g, p);
+      float w[kMaxPoints];
+      for (int s = 0; s <= 4096; ++s) {
+        weights(g, p, s / 4096.0f, w);
+        for (int k = 0; k < p; ++k) t[p] = std::max(t[p], std::abs(static_cast<double>(w[k])));
+      }
+    }
+    return t;
+  }();
+  return table[P];
+}
+
 Geometry plan(const Bounds& box, int64_t n, const FftParams& params) {
   const int P = params.points_per_interval;
   const double length = std::max<double>(
@@ -74,21 +104,10 @@ Geometry plan(const Bounds& box, int64_t n, const FftParams& params) {
   g.intervals = m;
   g.nodes = m * P;
   g.spacing = length / g.nodes;
-  for (int k = 0; k < P; ++k) g.node[k] = (k + 0.5f) / P;
-  for (int k = 0; k < P; ++k) {
-    double d = 1;
-    for (int l = 0; l < P; ++l)
-      if (l != k) d *= g.node[k] - g.node[l];
-    g.inv_denominator[k] = static_cast<float>(1 / d);
-  }
+  set_nodes(g, P);
   // No node's sum may pass 2^62: n points times the largest weight product times the
   // largest charge. Float subtraction is monotonic, so |y - c| is at most the corners'.
-  double weight = 0;
-  float w[kMaxPoints];
-  for (int s = 0; s <= 4096; ++s) {
-    weights(g, P, s / 4096.0f, w);
-    for (int k = 0; k < P; ++k) weight = std::max(weight, std::abs(static_cast<double>(w[k])));
-  }
+  const double weight = max_weight(P);
   const double hx = std::max(std::abs(box.hi_x - g.cx), std::abs(box.lo_x - g.cx));
   const double hy = std::max(std::abs(box.hi_y - g.cy), std::abs(box.lo_y - g.cy));
   const double largest[4] = {1, hx, hy, hx * hx + hy * hy};

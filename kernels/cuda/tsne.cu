@@ -177,6 +177,11 @@ class Embedding {
     if (repulsion == Repulsion::fft) fft_.emplace(n_, fft, s);
   }
 
+  Embedding(const Embedding&) = delete;
+  Embedding& operator=(const Embedding&) = delete;
+  // An exception (the report callback's too) can leave work queued that uses the buffers.
+  ~Embedding() { cudaStreamSynchronize(stream_.get()); }
+
   int64_t n() const { return n_; }
   cudaStream_t stream() const { return stream_.get(); }
   float2* Y() { return Y_.get(); }
