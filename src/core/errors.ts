@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'BAD_LABELS'
   | 'BAD_FILE'
   | 'KERNEL_FAILED'
+  | 'CUDA_ERROR'
   | 'OUT_OF_MEMORY'
   | 'CANCELLED';
 
