@@ -9,6 +9,7 @@
 #include <cmath>
 #include <string>
 
+#include "fft.cuh"
 #include "lookalike/status.h"
 #include "reduce.cuh"
 #include "repulsion.cuh"
@@ -17,7 +18,9 @@ namespace lookalike::cuda {
 namespace {
 
 constexpr int kThreads = 256;
-constexpr int kMaxNodes = 2048;  // per dimension, as on the CPU
+// Per dimension: twice the CPU's, since the device has the memory (about 2 GB of grids
+// at the most) and the speed; the transforms are then kMaxFft long.
+constexpr int kMaxNodes = kMaxFft / 2;
 constexpr int kMaxPoints = 6;    // interpolation nodes per interval
 
 struct Geometry {
@@ -89,12 +92,13 @@ Geometry plan(const Bounds& box, int64_t n, const FftParams& params) {
   const double length = std::max<double>(
       {static_cast<double>(box.hi_x) - box.lo_x, static_cast<double>(box.hi_y) - box.lo_y, 1e-6});
   const double wanted = std::max<double>(params.min_intervals, std::ceil(length * params.intervals_per_unit));
-  if (wanted * P > kMaxNodes)
+  int m = static_cast<int>(std::min<double>(wanted, kMaxNodes));
+  while (!five_smooth(2 * m * P)) ++m;  // the CPU's FFT sizes: the same grid on both
+  if (wanted * P > kMaxNodes || m * P > kMaxNodes)
     throw KernelError("BAD_ARGUMENT", "repulsion_fft: the embedding spans " + std::to_string(length) +
                                           " units, which needs " + std::to_string(static_cast<int64_t>(wanted * P)) +
-                                          " grid nodes per dimension; at most " + std::to_string(kMaxNodes));
-  int m = static_cast<int>(wanted);
-  while (!five_smooth(2 * m * P)) ++m;  // the CPU's FFT sizes: the same grid on both
+                                          " grid nodes per dimension; at most " + std::to_string(kMaxNodes) +
+                                          " on the device");
   Geometry g{};
   g.x0 = box.lo_x;
   g.y0 = box.lo_y;
