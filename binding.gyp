@@ -42,7 +42,9 @@
             "kernels/cuda/knn.cu",
             "kernels/cuda/grid_convolution.cu",
             "kernels/cuda/repulsion.cu",
-            "kernels/cuda/tsne.cu"
+            "kernels/cuda/tsne.cu",
+            "kernels/cuda/gemm.cu",
+            "kernels/cuda/pca.cu"
           ],
           "defines": ["LOOKALIKE_CUDA=1"],
           # The static runtime loads the driver at the first call, so the addon also loads
@@ -55,6 +57,7 @@
               "inputs": [
                 "kernels/cuda/device.cuh",
                 "kernels/cuda/fft.cuh",
+                "kernels/cuda/gemm.cuh",
                 "kernels/cuda/grid_convolution.cuh",
                 "kernels/cuda/reduce.cuh",
                 "kernels/cuda/repulsion.cuh"

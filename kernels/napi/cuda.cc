@@ -44,6 +44,27 @@ Napi::Value knn_exact_js(const Napi::CallbackInfo& info) {
   });
 }
 
+// pcaProjectCuda(X, n, d, components, powerIterations, seed) -> { scores, variance }
+Napi::Value pca_project_js(const Napi::CallbackInfo& info) {
+  return guard(info, [&] {
+    auto env = info.Env();
+    auto X = f32(info[0], "X");
+    const int64_t n = integer(info[1]);
+    const int d = static_cast<int>(integer(info[2]));
+    PcaParams params;
+    params.components = static_cast<int>(integer(info[3]));
+    params.power_iterations = static_cast<int>(integer(info[4]));
+    params.seed = static_cast<uint64_t>(integer(info[5]));
+    auto scores = Napi::Float32Array::New(env, static_cast<size_t>(n) * params.components);
+    auto variance = Napi::Float64Array::New(env, params.components);
+    cuda::pca_project(X.data, n, d, params, scores.Data(), variance.Data());
+    auto result = Napi::Object::New(env);
+    result.Set("scores", scores);
+    result.Set("variance", variance);
+    return static_cast<Napi::Value>(result);
+  });
+}
+
 // tsneGradientCuda(indptr, indices, values, Y, exaggeration, repulsion) -> { gradient, z, kl }
 Napi::Value gradient_js(const Napi::CallbackInfo& info) {
   return guard(info, [&] {
@@ -83,6 +104,7 @@ void register_cuda(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaBuilt", Napi::Boolean::New(env, true));
   exports.Set("cudaMemory", Napi::Function::New(env, memory_js, "cudaMemory"));
   exports.Set("knnExactCuda", Napi::Function::New(env, knn_exact_js, "knnExactCuda"));
+  exports.Set("pcaProjectCuda", Napi::Function::New(env, pca_project_js, "pcaProjectCuda"));
   exports.Set("tsneGradientCuda", Napi::Function::New(env, gradient_js, "tsneGradientCuda"));
   exports.Set("tsneOptimizeCuda", Napi::Function::New(env, optimize_js, "tsneOptimizeCuda"));
 #else

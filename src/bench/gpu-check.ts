@@ -8,11 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../core/errors.js';
 import { kernels } from '../native/addon.js';
-import { cudaMemory, gradientCuda, knnExactCuda, optimizeCuda } from '../native/cuda.js';
+import { cudaMemory, gradientCuda, knnExactCuda, optimizeCuda, pcaProjectCuda } from '../native/cuda.js';
 import { cudaDeviceCount } from '../native/device.js';
+import { pcaProject } from '../native/pca.js';
 import { affinities, type Csr, type OptimizeParams } from '../native/tsne.js';
 import {
-  clusteredPoints, compareKnn, exactGradient, normals, referenceOptimize, relativeError,
+  clusteredPoints, comparePca, compareKnn, exactGradient, lowRankPoints, normals, referenceOptimize, relativeError,
 } from './reference.js';
 
 const BUDGET_S = 290;
@@ -199,6 +200,22 @@ const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean 
         check(`optimize ${n} points, 200 iterations, ${repulsion}`, rel < 0.01,
           `KL ${kl.toFixed(5)} vs reference ${reference.toFixed(5)} (${(100 * rel).toFixed(2)}%), ${ms(seconds)}`);
       }
+    },
+  },
+
+  pca: {
+    seconds: 60,
+    run: () => {
+      const n = 50_000, d = 1632, k = 50;
+      const [X, genSeconds] = timed(() => lowRankPoints(n, d, 8, 53));
+      console.log(`PCA ${n} x ${d} -> ${k} (synthetic, rank 8 plus noise; made in ${genSeconds.toFixed(1)} s)`);
+      cudaMemory(true);
+      const gpu = [0, 1, 2].map(() => timed(() => pcaProjectCuda(X, n, d, { components: k })));
+      const [cpu, cpuSeconds] = timed(() => pcaProject(X, n, d, { components: k }));
+      console.log(`  GPU ${gpu.map(([, t]) => ms(t)).join(', ')} (with the upload of X), CPU ${ms(cpuSeconds)}; ${peakMemory()}`);
+      const diff = comparePca(gpu[2]![0], cpu, n, 8);
+      check('PCA against the CPU kernel', diff.variance < 1e-5 && diff.scores < 1e-3,
+        `variance difference / largest ${diff.variance.toExponential(2)}, leading 8 scores difference / sd ${diff.scores.toExponential(2)}`);
     },
   },
 

@@ -151,3 +151,29 @@ export function clusteredPoints(n: number, d: number, clusters: number, seed: nu
   }
   return X;
 }
+
+/** n x d with `rank` strong directions (decreasing weight) plus small noise, offset from 0; seeded. */
+export function lowRankPoints(n: number, d: number, rank: number, seed: number): Float32Array {
+  const F = normals(n * rank, seed), W = normals(rank * d, seed + 1), X = normals(n * d, seed + 2);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) {
+      let s = 0.05 * X[i * d + j]! + 3;
+      for (let r = 0; r < rank; r++) s += F[i * rank + r]! * W[r * d + j]! * (rank - r);
+      X[i * d + j] = s;
+    }
+  return X;
+}
+
+/** PCA results against a reference: variance and leading-score differences, relative to the largest variance and each component's spread. */
+export function comparePca(
+  a: { scores: Float32Array; variance: Float64Array }, b: { scores: Float32Array; variance: Float64Array },
+  n: number, leading: number,
+): { variance: number; scores: number } {
+  const k = b.variance.length;
+  let variance = 0, scores = 0;
+  for (let c = 0; c < k; c++) variance = Math.max(variance, Math.abs(a.variance[c]! - b.variance[c]!) / b.variance[0]!);
+  for (let c = 0; c < Math.min(leading, k); c++)
+    for (let i = 0; i < n; i++)
+      scores = Math.max(scores, Math.abs(a.scores[i * k + c]! - b.scores[i * k + c]!) / Math.sqrt(b.variance[c]!));
+  return { variance, scores };
+}

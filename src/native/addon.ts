@@ -31,6 +31,9 @@ export interface NativeKernels {
   cudaDeviceCount(): number;
   cudaMemory?(resetPeak: boolean): CudaMemory;
   knnExactCuda?(X: Float32Array, n: number, d: number, k: number): { indices: Int32Array; distances: Float32Array };
+  pcaProjectCuda?(
+    X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number,
+  ): { scores: Float32Array; variance: Float64Array };
   tsneGradientCuda?(
     indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array,
     exaggeration: number, repulsion: 'fft' | 'exact',

@@ -3,6 +3,7 @@
 import { LookalikeError } from '../core/errors.js';
 import { callNative, type CudaMemory } from './addon.js';
 import { cudaKernels } from './device.js';
+import type { PcaOptions, PcaResult } from './pca.js';
 import { csrRows, type Csr, type OptimizeParams } from './tsne.js';
 import { finiteNumber, integer, matrix, positiveInt } from './validate.js';
 
@@ -14,6 +15,15 @@ export function knnExactCuda(
   positiveInt('n', n, 2 ** 31 - 1);
   positiveInt('k', k, n - 1);
   return callNative('kNN on CUDA', (kn) => cudaKernels(kn).knnExactCuda(X, n, d, k));
+}
+
+/** pca.ts pcaProject() on the device: the same random matrix, so the same scores up to rounding. */
+export function pcaProjectCuda(X: Float32Array, n: number, d: number, options: Omit<PcaOptions, 'threads'> = {}): PcaResult {
+  matrix('X', X, n, d);
+  const components = positiveInt('components', options.components ?? Math.min(50, d, n), Math.min(n, d));
+  const powerIterations = integer('powerIterations', options.powerIterations ?? 2, 0, 20);
+  const seed = positiveInt('seed', options.seed ?? 1, 2 ** 32);
+  return callNative('PCA on CUDA', (k) => cudaKernels(k).pcaProjectCuda(X, n, d, components, powerIterations, seed));
 }
 
 /** The t-SNE gradient, Z and KL at exaggeration 1, as tsne.ts gradient() computes them. */

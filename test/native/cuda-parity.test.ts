@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { clusteredPoints, compareKnn, exactGradient, normals, referenceOptimize, relativeError } from '../../src/bench/reference.js';
+import {
+  clusteredPoints, comparePca, compareKnn, exactGradient, lowRankPoints, normals, referenceOptimize, relativeError,
+} from '../../src/bench/reference.js';
 import { kernels } from '../../src/native/addon.js';
-import { gradientCuda, knnExactCuda, optimizeCuda } from '../../src/native/cuda.js';
+import { gradientCuda, knnExactCuda, optimizeCuda, pcaProjectCuda } from '../../src/native/cuda.js';
+import { pcaProject } from '../../src/native/pca.js';
 import { cudaDeviceCount, resolveDevice } from '../../src/native/device.js';
 import { affinities } from '../../src/native/tsne.js';
 
@@ -29,6 +32,14 @@ describe.skipIf(devices === 0)('CUDA kernels against exact references', () => {
     const result = compareKnn(X, n, d, k, indices, distances, rows);
     expect(result.badRows).toBe(0);
     expect(result.maxDistanceError).toBeLessThan(1e-4);
+  });
+
+  it('PCA: the variances and leading scores of the CPU kernel', () => {
+    const m = 3000, dims = 96;
+    const Xp = lowRankPoints(m, dims, 8, 4);
+    const diff = comparePca(pcaProjectCuda(Xp, m, dims, { components: 20 }), pcaProject(Xp, m, dims, { components: 20 }), m, 8);
+    expect(diff.variance).toBeLessThan(1e-5);
+    expect(diff.scores).toBeLessThan(1e-4);
   });
 
   it('gradient: exact within 1e-3 of the reference, FFT within 1e-2; the same bits twice', () => {

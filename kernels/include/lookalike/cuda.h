@@ -1,4 +1,4 @@
-// CUDA versions of the kernels, with the CPU contracts (knn.h, tsne_optimize.h).
+// CUDA versions of the kernels, with the CPU contracts (knn.h, tsne_optimize.h, pca.h).
 // Built only when nvcc is found (LOOKALIKE_CUDA); without it device_count() is 0 and
 // nothing else here is linked. Failures of the CUDA runtime are KernelError "CUDA_ERROR"
 // naming the call; device memory is freed on every path.
@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "lookalike/csr.h"
+#include "lookalike/pca.h"
 #include "lookalike/tsne_optimize.h"
 
 namespace lookalike::cuda {
@@ -31,5 +32,9 @@ GradientResult tsne_gradient(const CsrView& P, const float* Y, double exaggerati
 // the whole call; `report` runs on the calling thread. params.threads is unused.
 int tsne_optimize(const CsrView& P, float* Y, float* update, float* gains, const OptimizeParams& params,
                   const OptimizeReport& report);
+
+// pca_project of pca.h: the same random matrix and steps, the products on device 0.
+// params.threads is unused.
+void pca_project(const float* X, int64_t n, int d, const PcaParams& params, float* scores, double* variance);
 
 }  // namespace lookalike::cuda
