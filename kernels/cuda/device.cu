@@ -46,7 +46,7 @@ MemoryUse memory_use(bool reset_peak) {
   require_device();
   size_t free_bytes = 0, total_bytes = 0;
   LK_CUDA(cudaMemGetInfo(&free_bytes, &total_bytes));
-  const MemoryUse use{peak.load(), static_cast<int64_t>(free_bytes), static_cast<int64_t>(total_bytes)};
+  const MemoryUse use{allocated.load(), peak.load(), static_cast<int64_t>(free_bytes), static_cast<int64_t>(total_bytes)};
   if (reset_peak) peak = allocated.load();
   return use;
 }

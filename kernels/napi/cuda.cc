@@ -13,12 +13,13 @@ Napi::Value device_count_js(const Napi::CallbackInfo& info) {
 
 #ifdef LOOKALIKE_CUDA
 
-// cudaMemory(resetPeak) -> { peakBytes, freeBytes, totalBytes }
+// cudaMemory(resetPeak) -> { currentBytes, peakBytes, freeBytes, totalBytes }
 Napi::Value memory_js(const Napi::CallbackInfo& info) {
   return guard(info, [&] {
     auto env = info.Env();
     const cuda::MemoryUse use = cuda::memory_use(info[0].ToBoolean().Value());
     auto result = Napi::Object::New(env);
+    result.Set("currentBytes", static_cast<double>(use.current_bytes));
     result.Set("peakBytes", static_cast<double>(use.peak_bytes));
     result.Set("freeBytes", static_cast<double>(use.free_bytes));
     result.Set("totalBytes", static_cast<double>(use.total_bytes));

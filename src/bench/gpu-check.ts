@@ -276,7 +276,8 @@ const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean 
     },
   },
 
-  // Small inputs for compute-sanitizer: every kernel once, out-of-range rows and tiles included.
+  // Small inputs for compute-sanitizer: every kernel once, out-of-range rows and tiles
+  // included, and the failure paths, after each of which no device memory may be left.
   tiny: {
     seconds: 60,
     extra: true,
@@ -289,12 +290,31 @@ const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean 
       const Y = normals(2 * n, 43).map((v) => 3 * v);
       const g = gradientCuda(P, Y, { repulsion: 'fft' });
       const e = gradientCuda(P, Y, { repulsion: 'exact' });
+      const pca = pcaProjectCuda(lowRankPoints(n, 70, 4, 45), n, 70, { components: 10 });
       let kl = NaN;
       const Y0 = initialLayout(n, 47), update = new Float32Array(2 * n), gains = new Float32Array(2 * n).fill(1);
       const params = { iterations: 30, exaggeration: 12, momentum: 0.5, learningRate: 200, repulsion: 'fft', threads: 0 } as const;
       optimizeCuda(P, Y0, update, gains, params, (_, v) => ((kl = v), false));
-      check('tiny', c.badRows === 0 && relativeError(g.gradient, e.gradient) < 1e-2 && Number.isFinite(kl),
+      check('tiny', c.badRows === 0 && relativeError(g.gradient, e.gradient) < 1e-2 && Number.isFinite(kl) && pca.variance[0]! > 0,
         `kNN bad rows ${c.badRows}, FFT vs exact ${relativeError(g.gradient, e.gradient).toExponential(2)}, KL ${kl.toFixed(4)}`);
+      const failures: [string, () => unknown][] = [
+        ['a report that throws', () => optimizeCuda(P, Y0.slice(), update.slice(), gains.slice(), params, () => {
+          throw new Error('stop here');
+        })],
+        ['a grid over the limit', () => gradientCuda(P, Y.map((v) => 1e4 * v), { repulsion: 'fft' })],
+      ];
+      for (const [what, call] of failures) {
+        let message = 'no error';
+        try {
+          call();
+        } catch (err) {
+          message = errorMessage(err);
+        }
+        const left = cudaMemory().currentBytes;
+        check(`device memory after ${what}`, message !== 'no error' && left === 0, `${left} bytes left; the error: ${message}`);
+      }
+      const left = cudaMemory().currentBytes;
+      check('device memory between calls', left === 0, `${left} bytes held`);
     },
   },
 

@@ -46,6 +46,8 @@ export interface NativeKernels {
 }
 
 export interface CudaMemory {
+  /** Device memory the kernels hold now: 0 between calls, failed ones included. */
+  currentBytes: number;
   /** Most device memory the kernels held at once since the last reset. */
   peakBytes: number;
   freeBytes: number;

@@ -59,7 +59,7 @@ export function optimizeCuda(
   );
 }
 
-/** Peak device memory of the kernels since the last reset, and the device's free and total memory. */
+/** Device memory the kernels hold now and at most since the last reset; the device's free and total memory. */
 export function cudaMemory(resetPeak = false): CudaMemory {
   return callNative('CUDA memory', (k) => cudaKernels(k).cudaMemory(resetPeak));
 }

@@ -15,7 +15,8 @@ namespace lookalike::cuda {
 int device_count() noexcept;
 
 struct MemoryUse {
-  int64_t peak_bytes;   // most device memory these kernels held at once since the last reset
+  int64_t current_bytes;  // device memory these kernels hold now: 0 between calls
+  int64_t peak_bytes;     // most they held at once since the last reset
   int64_t free_bytes;   // the device's free and total memory now (cudaMemGetInfo)
   int64_t total_bytes;
 };
