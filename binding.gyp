@@ -35,7 +35,7 @@
         "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O3"]
       },
       "conditions": [
-        ["nvcc != ''", {
+        ["nvcc != '' and cudart_dir != ''", {
           "sources": [
             "kernels/cuda/device.cu",
             "kernels/cuda/reduce.cu",
