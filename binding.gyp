@@ -19,16 +19,34 @@
         "kernels/cpu/pca.cc",
         "kernels/cpu/affinity.cc",
         "kernels/cpu/attraction.cc",
-        "kernels/cpu/optimize.cc"
+        "kernels/cpu/optimize.cc",
+        "kernels/napi/repulsion.cc",
+        "kernels/cpu/fft.cc",
+        "kernels/cpu/grid_convolution.cc",
+        "kernels/cpu/interpolation_grid.cc",
+        "kernels/cpu/repulsion_exact.cc",
+        "kernels/cpu/repulsion_fft.cc",
+        "kernels/napi/quality.cc",
+        "kernels/cpu/kdtree_2d.cc",
+        "kernels/cpu/quality.cc",
+        "kernels/napi/knn.cc",
+        "kernels/cpu/knn_join.cc",
+        "kernels/cpu/knn_tree.cc",
+        "kernels/cpu/knn_kmeans.cc",
+        "kernels/cpu/knn_exact.cc",
+        "kernels/cpu/knn_approx.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "kernels/include"
       ],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions", "-O2", "-O3"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O3", "-march=<(march)", "-fno-math-errno", "-pthread"],
+      "cflags_cc": [
+        "-std=c++17", "-O3", "-march=<(march)", "-pthread",
+        "-fno-math-errno", "-fno-trapping-math", "-fassociative-math", "-fno-signed-zeros", "-freciprocal-math"
+      ],
       "ldflags": ["-pthread"],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",

@@ -5,6 +5,7 @@ import { evalCommand } from './cli/eval-command.js';
 import { indexCommand } from './cli/index-command.js';
 import { learnCommand } from './cli/learn-command.js';
 import { searchCommand } from './cli/search-command.js';
+import { tsneCommand } from './cli/tsne-command.js';
 import { LookalikeError, errorMessage } from './core/errors.js';
 
 const HELP = `lookalike: image similarity search
@@ -15,6 +16,7 @@ Usage:
   lookalike embed <image>      print one image's vector
   lookalike eval <folder>      retrieval quality on a folder labelled by sub-folder names
   lookalike learn              learn a projection head from the folder labels; search uses it
+  lookalike tsne               2-D t-SNE layout of the rows of a .npy matrix
   lookalike <command> --help   options of a command
 
 The database is data/lookalike.db unless --db or $LOOKALIKE_DB says otherwise.
@@ -30,6 +32,7 @@ const COMMANDS = new Map<string, (argv: string[]) => Promise<number>>([
   ['embed', embedCommand],
   ['eval', evalCommand],
   ['learn', learnCommand],
+  ['tsne', tsneCommand],
 ]);
 
 async function main(argv: string[]): Promise<number> {

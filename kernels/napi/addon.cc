@@ -6,6 +6,9 @@ namespace {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   lookalike::napi::register_pca(env, exports);
   lookalike::napi::register_tsne(env, exports);
+  lookalike::napi::register_repulsion(env, exports);
+  lookalike::napi::register_quality(env, exports);
+  lookalike::napi::register_knn(env, exports);
   lookalike::napi::register_cuda(env, exports);
 
   return exports;

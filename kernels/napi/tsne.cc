@@ -1,3 +1,5 @@
+#include <vector>
+
 #include "common.h"
 #include "tsne_args.h"
 #include "lookalike/affinity.h"
@@ -52,8 +54,9 @@ Napi::Value gradient_js(const Napi::CallbackInfo& info) {
     auto Y = f32(info[3], "Y");
     const Repulsion repulsion = repulsion_arg(info[5]);
     auto grad = Napi::Float32Array::New(env, Y.size);
+    std::vector<float> scratch(Y.size);
     const GradientResult g = tsne_gradient(P, Y.data, number(info[4]), repulsion, FftParams{}, true, grad.Data(),
-                                           static_cast<int>(integer(info[6])));
+                                           scratch.data(), static_cast<int>(integer(info[6])));
     auto result = Napi::Object::New(env);
     result.Set("gradient", grad);
     result.Set("z", g.z);

@@ -1,15 +1,22 @@
 /** `npm run bench -- <benchmark> [options]`: benchmarks that answer the issues' targets. */
 import { LookalikeError, errorMessage } from '../core/errors.js';
 import { INDEX_BENCH_HELP, indexBench } from './index-bench.js';
+import { TSNE_BENCH_HELP, tsneBench } from './tsne-bench.js';
 
 const USAGE = `usage: npm run bench -- <benchmark> [options]
 
 Benchmarks:
   index   indexing throughput and peak memory: lookalike index vs TF.js-wasm on the same graph
+  tsne    t-SNE time, quality and peak memory: tsne() vs scikit-learn's TSNE on the same vectors
 
-${INDEX_BENCH_HELP}`;
+${INDEX_BENCH_HELP}
 
-const BENCHMARKS = new Map<string, (argv: string[]) => Promise<void>>([['index', indexBench]]);
+${TSNE_BENCH_HELP}`;
+
+const BENCHMARKS = new Map<string, (argv: string[]) => Promise<void>>([
+  ['index', indexBench],
+  ['tsne', tsneBench],
+]);
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -24,6 +24,19 @@ export interface NativeKernels {
     Y: Float32Array, update: Float32Array, gains: Float32Array,
     params: NativeOptimizeParams, report?: (iteration: number, kl: number) => boolean,
   ): number;
+  repulsionExact(Y: Float32Array, threads: number): { forces: Float32Array; z: number };
+  repulsionFft(
+    Y: Float32Array, pointsPerInterval: number, minIntervals: number, intervalsPerUnit: number, threads: number,
+  ): { forces: Float32Array; z: number };
+  klDivergenceExact(indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array, threads: number): number;
+  trustworthiness(
+    X: Float32Array, n: number, d: number, Y: Float32Array, k: number, queries: Int32Array | null, threads: number,
+  ): number;
+  knnLabelAgreement(Y: Float32Array, labels: Int32Array, k: number, threads: number): number;
+  knnExact(X: Float32Array, n: number, d: number, k: number, threads: number): { indices: Int32Array; distances: Float32Array };
+  knnApprox(
+    X: Float32Array, n: number, d: number, k: number, seed: number, threads: number,
+  ): { indices: Int32Array; distances: Float32Array };
 
   /** Whether nvcc built the CUDA kernels into this addon; the optional members below exist only then. */
   cudaBuilt: boolean;

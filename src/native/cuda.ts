@@ -4,7 +4,8 @@ import { LookalikeError } from '../core/errors.js';
 import { callNative, type CudaMemory } from './addon.js';
 import { cudaKernels } from './device.js';
 import type { PcaOptions, PcaResult } from './pca.js';
-import { csrRows, type Csr, type OptimizeParams } from './tsne.js';
+import { checkAffinities, type Csr } from './csr.js';
+import type { OptimizeParams } from './tsne.js';
 import { finiteNumber, integer, matrix, positiveInt } from './validate.js';
 
 /** Exact k nearest neighbours (squared distances, self excluded, sorted, ties by index). */
@@ -30,7 +31,7 @@ export function pcaProjectCuda(X: Float32Array, n: number, d: number, options: O
 export function gradientCuda(
   P: Csr, Y: Float32Array, options: { exaggeration?: number; repulsion?: 'fft' | 'exact' } = {},
 ): { gradient: Float32Array; z: number; kl: number } {
-  const n = csrRows(P, Y.length / 2);
+  const n = checkAffinities(P);
   matrix('Y', Y, n, 2);
   const exaggeration = finiteNumber('exaggeration', options.exaggeration ?? 1, 0, 1e6);
   return callNative('t-SNE gradient on CUDA', (k) =>
@@ -43,7 +44,7 @@ export function optimizeCuda(
   P: Csr, Y: Float32Array, update: Float32Array, gains: Float32Array, params: OptimizeParams,
   report?: (iteration: number, kl: number) => boolean,
 ): number {
-  const n = P.indptr.length - 1;
+  const n = checkAffinities(P);
   matrix('Y', Y, n, 2);
   if (update.length !== 2 * n || gains.length !== 2 * n)
     throw new LookalikeError('BAD_ARGUMENT', 'update and gains must have n x 2 values');

@@ -1,29 +1,7 @@
 import { LookalikeError } from '../core/errors.js';
 import { callNative, type NativeOptimizeParams } from './addon.js';
+import { checkAffinities, type Csr } from './csr.js';
 import { finiteNumber, integer, matrix, positiveInt, threadCount } from './validate.js';
-
-/** A sparse matrix in CSR form: row i is indices/values[indptr[i] .. indptr[i + 1]). */
-export interface Csr {
-  indptr: Int32Array;
-  indices: Int32Array;
-  values: Float32Array;
-}
-
-/** Rows of a CSR matrix: checks offsets and column range once, so kernels can trust them. */
-export function csrRows(P: Csr, columns: number): number {
-  const n = P.indptr.length - 1;
-  if (n < 1 || P.indptr[0] !== 0 || P.indptr[n] !== P.indices.length || P.indices.length !== P.values.length)
-    throw new LookalikeError('BAD_ARGUMENT', 'P: indptr must start at 0 and end at the number of entries');
-  for (let i = 0; i < n; i++)
-    if (P.indptr[i + 1]! < P.indptr[i]!) throw new LookalikeError('BAD_ARGUMENT', `P: indptr decreases at row ${i}`);
-  for (let e = 0; e < P.indices.length; e++) {
-    const j = P.indices[e]!;
-    if (j < 0 || j >= columns) throw new LookalikeError('BAD_ARGUMENT', `P: column ${j} out of range 0..${columns - 1}`);
-    if (!(P.values[e]! >= 0) || !Number.isFinite(P.values[e]!))
-      throw new LookalikeError('BAD_ARGUMENT', `P: entry ${e} is not a finite non-negative number`);
-  }
-  return n;
-}
 
 /** Symmetric t-SNE affinities (sum 1) from a kNN graph with squared distances, at the given perplexity. */
 export function affinities(
@@ -46,7 +24,7 @@ export function affinities(
 
 /** The attractive half of the t-SNE gradient and sum p·log(1 + d²) (for the KL divergence). */
 export function attraction(P: Csr, Y: Float32Array, threads?: number): { forces: Float32Array; sumPLogW: number } {
-  const n = csrRows(P, Y.length / 2);
+  const n = checkAffinities(P);
   matrix('Y', Y, n, 2);
   const t = threadCount(threads);
   return callNative('attraction', (k) => k.attractionNn(P.indptr, P.indices, P.values, Y, t));
@@ -59,7 +37,7 @@ export function attraction(P: Csr, Y: Float32Array, threads?: number): { forces:
 export function gradient(
   P: Csr, Y: Float32Array, options: { exaggeration?: number; repulsion?: 'fft' | 'exact'; threads?: number } = {},
 ): { gradient: Float32Array; z: number; kl: number } {
-  const n = csrRows(P, Y.length / 2);
+  const n = checkAffinities(P);
   matrix('Y', Y, n, 2);
   const exaggeration = finiteNumber('exaggeration', options.exaggeration ?? 1, 0, 1e6);
   const t = threadCount(options.threads);
@@ -68,18 +46,20 @@ export function gradient(
   );
 }
 
+export type { Csr } from './csr.js';
+
 export type OptimizeParams = NativeOptimizeParams;
 
 /**
  * Runs gradient descent on Y in place; `update` and `gains` carry the optimiser state
  * between phases. `report(iteration, kl)` is called every `reportEvery` iterations on this
- * thread; returning true stops. Callers validate P once (csrRows) before the phases.
+ * thread; returning true stops.
  */
 export function optimize(
   P: Csr, Y: Float32Array, update: Float32Array, gains: Float32Array, params: OptimizeParams,
   report?: (iteration: number, kl: number) => boolean,
 ): number {
-  const n = P.indptr.length - 1;
+  const n = checkAffinities(P);
   matrix('Y', Y, n, 2);
   if (update.length !== 2 * n || gains.length !== 2 * n)
     throw new LookalikeError('BAD_ARGUMENT', 'update and gains must have n x 2 values');

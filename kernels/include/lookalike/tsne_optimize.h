@@ -35,9 +35,10 @@ struct GradientResult {
 
 double p_log_p(const CsrView& P);
 
-// grad = exaggeration * attraction - repulsion / Z, written to `grad` (n x 2).
+// grad = exaggeration * attraction - repulsion / Z, written to `grad` (n x 2); `scratch`
+// (n x 2) holds the repulsion meanwhile.
 GradientResult tsne_gradient(const CsrView& P, const float* Y, double exaggeration, Repulsion repulsion,
-                             const FftParams& fft, bool with_kl, float* grad, int threads);
+                             const FftParams& fft, bool with_kl, float* grad, float* scratch, int threads);
 
 // Optimises Y (n x 2) in place. `update` and `gains` (n x 2 each) carry the optimiser
 // state between calls (zeros and ones at the start). Returns iterations done.

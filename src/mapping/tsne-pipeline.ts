@@ -1,0 +1,112 @@
+import { LookalikeError } from '../core/errors.js';
+import { knn } from '../native/knn.js';
+import { pcaProject } from '../native/pca.js';
+import { affinities, optimize, type Csr } from '../native/tsne.js';
+import { matrix } from '../native/validate.js';
+import { EXACT_REPULSION_MAX, resolveTsneOptions, type TsneOptions } from './tsne-options.js';
+
+export type TsnePhase = 'pca' | 'knn' | 'affinities' | 'optimize';
+
+export interface TsneProgress {
+  phase: TsnePhase;
+  /** Iterations done (optimize) out of `iterations`; 0 of 1 / 1 of 1 for the other phases. */
+  done: number;
+  total: number;
+  /** Latest KL(P‖Q) estimate during optimisation. */
+  kl?: number;
+}
+
+export interface TsneResult {
+  /** n x 2, row-major. */
+  embedding: Float32Array;
+  /** Input affinities P (CSR, sum 1), for measuring the KL divergence of any embedding. */
+  affinities: Csr;
+  knnMethod: 'exact' | 'approx';
+  /** Seconds per phase. */
+  seconds: Record<TsnePhase, number>;
+  iterations: number;
+  klDivergence: number;
+}
+
+/** Return true to stop: the run then ends with a CANCELLED error. */
+export type TsneProgressHandler = (progress: TsneProgress) => boolean | void;
+
+/**
+ * The whole t-SNE on this thread (the worker in tsne.ts calls it): PCA, kNN with
+ * k = 3·perplexity, perplexity-calibrated P, PCA initialisation scaled to std 1e-4, early
+ * exaggeration, then plain gradient descent (the FIt-SNE / openTSNE recipe).
+ */
+export function runTsne(
+  X: Float32Array, n: number, d: number, options: TsneOptions = {}, onProgress: TsneProgressHandler = () => false,
+): TsneResult {
+  const o = resolveTsneOptions(n, d, options);
+  matrix('vectors', X, n, d);
+  const seconds: Record<TsnePhase, number> = { pca: 0, knn: 0, affinities: 0, optimize: 0 };
+  const phase = <T>(name: TsnePhase, fn: () => T): T => {
+    if (onProgress({ phase: name, done: 0, total: 1 })) throw cancelled();
+    const start = performance.now();
+    const result = fn();
+    seconds[name] = (performance.now() - start) / 1000;
+    return result;
+  };
+
+  const reduce = o.pcaComponents > 0 && d > o.pcaComponents;
+  const pca = phase('pca', () =>
+    pcaProject(X, n, d, { components: reduce ? o.pcaComponents : 2, seed: o.seed, threads: o.threads }),
+  );
+  const [data, dims] = reduce ? [pca.scores, o.pcaComponents] : [X, d];
+  const k = Math.min(n - 1, Math.floor(3 * o.perplexity));
+  const neighbours = phase('knn', () => knn(data, n, dims, k, { method: o.knn, seed: o.seed, threads: o.threads }));
+  const P = phase('affinities', () => affinities(neighbours.indices, neighbours.distances, n, k, o.perplexity, o.threads));
+
+  const Y = initialLayout(pca.scores, n, reduce ? o.pcaComponents : 2);
+  const update = new Float32Array(2 * n);
+  const gains = new Float32Array(2 * n).fill(1);
+  const repulsion = o.repulsion === 'auto' ? (n <= EXACT_REPULSION_MAX ? 'exact' : 'fft') : o.repulsion;
+  let kl = NaN;
+  let done = 0;
+  const report = (offset: number) => (iteration: number, estimate: number) => {
+    if (!Number.isNaN(estimate)) kl = estimate;
+    return onProgress({ phase: 'optimize', done: offset + iteration, total: o.iterations, kl }) === true;
+  };
+  const start = performance.now();
+  const stages = [
+    { iterations: o.earlyExaggerationIterations, exaggeration: o.earlyExaggeration, momentum: 0.5 },
+    { iterations: o.iterations - o.earlyExaggerationIterations, exaggeration: 1, momentum: 0.8 },
+  ];
+  for (const stage of stages) {
+    if (stage.iterations === 0) continue;
+    const ran = optimize(
+      P, Y, update, gains,
+      { ...stage, learningRate: o.learningRate, repulsion, threads: o.threads, reportEvery: 10, klEvery: 50 },
+      report(done),
+    );
+    done += ran;
+    if (ran < stage.iterations) throw cancelled();
+  }
+  seconds.optimize = (performance.now() - start) / 1000;
+  return { embedding: Y, affinities: P, knnMethod: neighbours.method, seconds, iterations: done, klDivergence: kl };
+}
+
+/** The first two principal components, scaled so the first has standard deviation 1e-4. */
+function initialLayout(scores: Float32Array, n: number, stride: number): Float32Array {
+  const Y = new Float32Array(2 * n);
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < n; i++) {
+    const x = scores[i * stride]!;
+    sum += x;
+    sumSq += x * x;
+  }
+  const mean = sum / n;
+  const std = Math.sqrt(Math.max(sumSq / n - mean * mean, 0)) || 1;
+  for (let i = 0; i < n; i++) {
+    Y[2 * i] = (scores[i * stride]! / std) * 1e-4;
+    Y[2 * i + 1] = (scores[i * stride + 1]! / std) * 1e-4;
+  }
+  return Y;
+}
+
+function cancelled(): LookalikeError {
+  return new LookalikeError('CANCELLED', 't-SNE cancelled');
+}
