@@ -1,9 +1,11 @@
-// With K = q^2 the kernel and phi_c the potentials of the charges (1, y1, y2, |y|^2),
-// out_i = y_i phi0_i - (phi1_i, phi2_i) and sum_j q_ij = (1 + |y_i|^2) phi0_i
-// - 2 y_i . (phi1_i, phi2_i) + phi3_i (see kernels/cpu/repulsion_fft.cc); coordinates are
-// relative to the box centre. Charges are spread with 64-bit integer atomics on a fixed
-// point scale chosen so no node's sum can overflow: integer sums do not depend on the
-// order the atomics land in, so the grid, and everything after it, is reproducible.
+// With K = q^2 the kernel and phi_c the potentials of the charges (1, u1, u2, |u|^2), where
+// u = (y - centre) / R and R is a power of two near the box's half-width (so the charges
+// packed two per complex FFT have like magnitudes): out_i = R (u_i phi0_i - phi12_i) and
+// sum_j q_ij = phi0_i + R^2 (|u_i|^2 phi0_i - 2 u_i . phi12_i + phi3_i), the j = i term
+// adding 1 (see kernels/cpu/repulsion_fft.cc, whose grid and units these are). Charges are
+// spread with 64-bit integer atomics on a fixed point scale chosen so no node's sum can
+// overflow: integer sums do not depend on the order the atomics land in, so the grid, and
+// everything after it, is reproducible.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -26,6 +28,7 @@ constexpr int kMaxPoints = 6;    // interpolation nodes per interval
 struct Geometry {
   float x0, y0;  // lower corner
   float cx, cy;  // centre
+  float radius, inv_radius;  // R, a power of two >= half the length
   float per_length;  // intervals per unit length
   int intervals, nodes;
   double spacing;  // between neighbouring nodes
@@ -104,6 +107,8 @@ Geometry plan(const Bounds& box, int64_t n, const FftParams& params) {
   g.y0 = box.lo_y;
   g.cx = 0.5f * (box.lo_x + box.hi_x);
   g.cy = 0.5f * (box.lo_y + box.hi_y);
+  g.radius = static_cast<float>(std::exp2(std::ceil(std::log2(0.5 * length))));
+  g.inv_radius = 1.0f / g.radius;
   g.per_length = static_cast<float>(m / length);
   g.intervals = m;
   g.nodes = m * P;
@@ -112,8 +117,8 @@ Geometry plan(const Bounds& box, int64_t n, const FftParams& params) {
   // No node's sum may pass 2^62: n points times the largest weight product times the
   // largest charge. Float subtraction is monotonic, so |y - c| is at most the corners'.
   const double weight = max_weight(P);
-  const double hx = std::max(std::abs(box.hi_x - g.cx), std::abs(box.lo_x - g.cx));
-  const double hy = std::max(std::abs(box.hi_y - g.cy), std::abs(box.lo_y - g.cy));
+  const double hx = std::max(std::abs(box.hi_x - g.cx), std::abs(box.lo_x - g.cx)) * g.inv_radius;
+  const double hy = std::max(std::abs(box.hi_y - g.cy), std::abs(box.lo_y - g.cy)) * g.inv_radius;
   const double largest[4] = {1, hx, hy, hx * hx + hy * hy};
   for (int c = 0; c < 4; ++c) {
     int e = 0;
@@ -132,17 +137,18 @@ __global__ void spread_kernel(const float2* __restrict__ Y, int64_t n, Geometry 
   float wx[P], wy[P];
   const int gx = locate<P>(g, (y.x - g.x0) * g.per_length, wx);
   const int gy = locate<P>(g, (y.y - g.y0) * g.per_length, wy);
-  const float px = y.x - g.cx, py = y.y - g.cy;
-  const float q[4] = {1.0f, px, py, px * px + py * py};
+  const float ux = (y.x - g.cx) * g.inv_radius, uy = (y.y - g.cy) * g.inv_radius;
+  const float q[4] = {1.0f, ux, uy, ux * ux + uy * uy};
 #pragma unroll
   for (int b = 0; b < P; ++b)
 #pragma unroll
     for (int a = 0; a < P; ++a) {
       unsigned long long* node = charges + (static_cast<int64_t>(gy + b) * g.nodes + gx + a) * 4;
-      const float w = wy[b] * wx[a];
 #pragma unroll
-      for (int c = 0; c < 4; ++c)
-        atomicAdd(node + c, static_cast<unsigned long long>(__double2ll_rn(static_cast<double>(w * q[c]) * g.scale[c])));
+      for (int c = 0; c < 4; ++c) {
+        const float v = wy[b] * (wx[a] * q[c]);
+        atomicAdd(node + c, static_cast<unsigned long long>(__double2ll_rn(static_cast<double>(v) * g.scale[c])));
+      }
     }
 }
 
@@ -158,23 +164,29 @@ __global__ void interpolate_kernel(const float2* __restrict__ Y, int64_t n, Geom
     float wx[P], wy[P];
     const int gx = locate<P>(g, (y.x - g.x0) * g.per_length, wx);
     const int gy = locate<P>(g, (y.y - g.y0) * g.per_length, wy);
+    // Along y first, then x, as the CPU sums.
     float phi[4] = {};
 #pragma unroll
-    for (int b = 0; b < P; ++b)
+    for (int a = 0; a < P; ++a) {
+      float4 s = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
 #pragma unroll
-      for (int a = 0; a < P; ++a) {
+      for (int b = 0; b < P; ++b) {
         const float4 v = potentials[static_cast<int64_t>(gy + b) * g.nodes + gx + a];
-        const float w = wy[b] * wx[a];
-        phi[0] += w * v.x;
-        phi[1] += w * v.y;
-        phi[2] += w * v.z;
-        phi[3] += w * v.w;
+        s.x += wy[b] * v.x;
+        s.y += wy[b] * v.y;
+        s.z += wy[b] * v.z;
+        s.w += wy[b] * v.w;
       }
-    const float px = y.x - g.cx, py = y.y - g.cy;
-    out[i] = make_float2(px * phi[0] - phi[1], py * phi[0] - phi[2]);
-    const double xd = px, yd = py;
+      phi[0] += wx[a] * s.x;
+      phi[1] += wx[a] * s.y;
+      phi[2] += wx[a] * s.z;
+      phi[3] += wx[a] * s.w;
+    }
+    const float ux = (y.x - g.cx) * g.inv_radius, uy = (y.y - g.cy) * g.inv_radius;
+    out[i] = make_float2(g.radius * (ux * phi[0] - phi[1]), g.radius * (uy * phi[0] - phi[2]));
+    const double xd = ux, yd = uy, r2 = static_cast<double>(g.radius) * g.radius;
     // Minus 1: the j = i term, which the potentials include.
-    z = (1 + xd * xd + yd * yd) * phi[0] - 2 * (xd * phi[1] + yd * phi[2]) + phi[3] - 1.0;
+    z = phi[0] + r2 * ((xd * xd + yd * yd) * phi[0] - 2 * (xd * phi[1] + yd * phi[2]) + phi[3]) - 1.0;
   }
   z = block_sum(z, scratch);
   if (threadIdx.x == 0) partials[blockIdx.x] = z;
