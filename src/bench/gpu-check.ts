@@ -10,10 +10,12 @@ import { errorMessage } from '../core/errors.js';
 import { kernels } from '../native/addon.js';
 import { cudaMemory, gradientCuda, knnExactCuda, optimizeCuda, pcaProjectCuda } from '../native/cuda.js';
 import { cudaDeviceCount } from '../native/device.js';
+import { knn } from '../native/knn.js';
 import { pcaProject } from '../native/pca.js';
-import { affinities, type Csr, type OptimizeParams } from '../native/tsne.js';
+import { klDivergenceExact, knnLabelAgreement } from '../native/quality.js';
+import { affinities, gradient, optimize, type Csr, type OptimizeParams } from '../native/tsne.js';
 import {
-  clusteredPoints, comparePca, compareKnn, exactGradient, lowRankPoints, normals, referenceOptimize, relativeError,
+  clusteredPoints, compareKnn, compareKnnLists, comparePca, lowRankPoints, normals, relativeError,
 } from './reference.js';
 
 const BUDGET_S = 290;
@@ -67,9 +69,9 @@ function sampleRows(n: number, count: number): number[] {
 }
 
 function knnAffinities(X: Float32Array, n: number, d: number, k: number, perplexity: number) {
-  const [knn, knnSeconds] = timed(() => knnExactCuda(X, n, d, k));
-  const [P, affinitySeconds] = timed(() => affinities(knn.indices, knn.distances, n, k, perplexity));
-  return { knn, P, knnSeconds, affinitySeconds };
+  const [neighbours, knnSeconds] = timed(() => knnExactCuda(X, n, d, k));
+  const [P, affinitySeconds] = timed(() => affinities(neighbours.indices, neighbours.distances, n, k, perplexity));
+  return { neighbours, P, knnSeconds, affinitySeconds };
 }
 
 interface TsneRun {
@@ -80,27 +82,19 @@ interface TsneRun {
 }
 
 /** The standard schedule: 250 iterations at exaggeration 12, momentum 0.5, then 500 at 1 and 0.8. */
-function tsne(P: Csr, Y0: Float32Array, n: number, repulsion: 'fft' | 'exact' = 'fft'): TsneRun {
+function tsne(P: Csr, Y0: Float32Array, n: number, run: typeof optimize = optimizeCuda): TsneRun {
   const Y = Y0.slice(), update = new Float32Array(2 * n), gains = new Float32Array(2 * n).fill(1);
   let kl = NaN;
-  const base = { learningRate: Math.max(200, n / 12), repulsion, threads: 0 } as const;
+  const base = { learningRate: Math.max(200, n / 12), repulsion: 'fft', threads: 0 } as const;
   const report = (_: number, value: number) => {
     kl = value;
     return false;
   };
   const phase = (params: Omit<OptimizeParams, keyof typeof base>) =>
-    timed(() => optimizeCuda(P, Y, update, gains, { ...base, ...params }, report))[1];
+    timed(() => run(P, Y, update, gains, { ...base, ...params }, report))[1];
   const early = phase({ iterations: 250, exaggeration: 12, momentum: 0.5 });
   const late = phase({ iterations: 500, exaggeration: 1, momentum: 0.8 });
   return { early, late, kl, Y };
-}
-
-/** Share of each point's k nearest neighbours (rows of indices) with its label. */
-function labelAgreement(indices: Int32Array, k: number, stride: number, labels: Int32Array): number {
-  let same = 0;
-  for (let i = 0; i < labels.length; i++)
-    for (let t = 0; t < k; t++) if (labels[indices[i * stride + t]!] === labels[i]) same++;
-  return same / (labels.length * k);
 }
 
 function initialLayout(n: number, seed: number, from?: { X: Float32Array; d: number }): Float32Array {
@@ -138,10 +132,11 @@ const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean 
       const X = clusteredPoints(n, d, 12, 11);
       for (let i = 0; i < 200; i++) X.copyWithin(((i * 37 + 5) % n) * d, ((i * 11) % n) * d, ((i * 11) % n) * d + d);
       for (const k of [1, 50, 300]) {
-        const [r, seconds] = timed(() => knnExactCuda(X, n, d, k));
-        const c = compareKnn(X, n, d, k, r.indices, r.distances, sampleRows(n, n));
-        check(`kNN ${n} x ${d}, k=${k}, 200 duplicated rows`, c.badRows === 0 && c.maxDistanceError < 1e-4,
-          `${c.badRows} of ${c.rows} rows differ from exact beyond ties, max distance rel. error ${c.maxDistanceError.toExponential(2)} (${ms(seconds)})`);
+        const [gpu, seconds] = timed(() => knnExactCuda(X, n, d, k));
+        const c = compareKnnLists(gpu, knn(X, n, d, k, { method: 'exact' }), n, k);
+        const e = compareKnn(X, n, d, k, gpu.indices, gpu.distances, sampleRows(n, n));
+        check(`kNN ${n} x ${d}, k=${k}, 200 duplicated rows`, c.badRows === 0 && e.badRows === 0 && e.maxDistanceError < 1e-5,
+          `rows differing from the CPU kernel beyond ties ${c.badRows} of ${n} (shared distances within ${c.maxDistanceError.toExponential(2)} of the k-th), from exact ${e.badRows} (distances within ${e.maxDistanceError.toExponential(2)}); ${ms(seconds)}`);
       }
     },
   },
@@ -151,21 +146,20 @@ const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean 
     run: () => {
       const n = 3000, d = 20, k = 30;
       const { P } = knnAffinities(clusteredPoints(n, d, 8, 13), n, d, k, 10);
-      for (const spread of [1, 5, 15]) {
+      for (const spread of [1, 5, 15, 40]) {
         const Y = normals(2 * n, 17).map((v) => spread * v);
-        const ref = exactGradient(P, Y, 4);
-        const exact = gradientCuda(P, Y, { exaggeration: 4, repulsion: 'exact' });
-        const fft = gradientCuda(P, Y, { exaggeration: 4, repulsion: 'fft' });
-        const again = gradientCuda(P, Y, { exaggeration: 4, repulsion: 'fft' });
-        const eErr = relativeError(exact.gradient, ref.gradient), fErr = relativeError(fft.gradient, ref.gradient);
-        const zErr = (z: number) => (Math.abs(z - ref.z) / ref.z).toExponential(2);
-        check(`exact gradient, Y spread ${spread}`, eErr < 1e-3 && Math.abs(exact.kl - ref.kl) < 1e-3 * Math.abs(ref.kl),
-          `rel. error ${eErr.toExponential(2)}, Z rel. error ${zErr(exact.z)}, KL ${exact.kl.toFixed(6)} vs ${ref.kl.toFixed(6)}`);
-        check(`FFT gradient, Y spread ${spread}`, fErr < 1e-2,
-          `rel. error vs exact ${fErr.toExponential(2)}, Z rel. error ${zErr(fft.z)}, KL ${fft.kl.toFixed(6)}`);
-        let same = again.z === fft.z;
-        for (let c = 0; c < 2 * n && same; c++) same = again.gradient[c] === fft.gradient[c];
-        check(`FFT gradient reproducible, Y spread ${spread}`, same, same ? 'bitwise equal' : 'differs between two runs');
+        const exact = gradient(P, Y, { exaggeration: 4, repulsion: 'exact' });
+        for (const repulsion of ['exact', 'fft'] as const) {
+          const cpu = repulsion === 'exact' ? exact : gradient(P, Y, { exaggeration: 4, repulsion });
+          const gpu = gradientCuda(P, Y, { exaggeration: 4, repulsion });
+          const again = gradientCuda(P, Y, { exaggeration: 4, repulsion });
+          let same = again.z === gpu.z;
+          for (let c = 0; c < 2 * n && same; c++) same = again.gradient[c] === gpu.gradient[c];
+          const err = relativeError(gpu.gradient, cpu.gradient), zErr = Math.abs(gpu.z - cpu.z) / cpu.z;
+          check(`${repulsion} gradient, Y spread ${spread}`, err < 1e-3 && zErr < 1e-3 && same,
+            `rel. error vs the CPU ${err.toExponential(2)}, Z ${zErr.toExponential(2)}, KL ${gpu.kl.toFixed(6)} vs ${cpu.kl.toFixed(6)}; ${same ? 'the same bits on a second run' : 'DIFFERENT bits on a second run'}` +
+              (repulsion === 'fft' ? `; FFT vs exact ${relativeError(gpu.gradient, exact.gradient).toExponential(2)}` : ''));
+        }
       }
     },
   },
@@ -173,32 +167,26 @@ const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean 
   'optimize-parity': {
     seconds: 90,
     run: () => {
-      const n = 800, d = 16, k = 30;
+      const n = 2000, d = 16, k = 30;
       const { P } = knnAffinities(clusteredPoints(n, d, 8, 19), n, d, k, 10);
       const Y0 = normals(2 * n, 23).map((v) => 1e-4 * v);
       const phases = [
-        { iterations: 100, exaggeration: 12, momentum: 0.5, learningRate: 200 },
-        { iterations: 100, exaggeration: 1, momentum: 0.8, learningRate: 200 },
+        { iterations: 100, exaggeration: 12, momentum: 0.5 },
+        { iterations: 100, exaggeration: 1, momentum: 0.8 },
       ];
-      const run = (step: (Y: Float32Array, u: Float32Array, g: Float32Array, p: (typeof phases)[0]) => number) => {
-        const Y = Y0.slice(), u = new Float32Array(2 * n), g = new Float32Array(2 * n).fill(1);
+      const run = (repulsion: 'exact' | 'fft', step: typeof optimize) => {
+        const Y = Y0.slice(), update = new Float32Array(2 * n), gains = new Float32Array(2 * n).fill(1);
         let kl = NaN;
-        for (const p of phases) kl = step(Y, u, g, p);
+        for (const phase of phases)
+          step(P, Y, update, gains, { ...phase, learningRate: 200, repulsion, threads: 0 }, (_, v) => ((kl = v), false));
         return kl;
       };
-      const [reference, refSeconds] = timed(() => run((Y, u, g, p) => referenceOptimize(P, Y, u, g, p)));
-      console.log(`reference loop (TypeScript, exact): KL ${reference.toFixed(5)} in ${refSeconds.toFixed(2)} s`);
       for (const repulsion of ['exact', 'fft'] as const) {
-        const [kl, seconds] = timed(() =>
-          run((Y, u, g, p) => {
-            let last = NaN;
-            optimizeCuda(P, Y, u, g, { ...p, repulsion, threads: 0 }, (_, v) => ((last = v), false));
-            return last;
-          }),
-        );
-        const rel = Math.abs(kl - reference) / reference;
+        const [cpu, cpuSeconds] = timed(() => run(repulsion, optimize));
+        const [gpu, gpuSeconds] = timed(() => run(repulsion, optimizeCuda));
+        const rel = Math.abs(gpu - cpu) / cpu;
         check(`optimize ${n} points, 200 iterations, ${repulsion}`, rel < 0.01,
-          `KL ${kl.toFixed(5)} vs reference ${reference.toFixed(5)} (${(100 * rel).toFixed(2)}%), ${ms(seconds)}`);
+          `KL ${gpu.toFixed(5)} vs the CPU's ${cpu.toFixed(5)} (${(100 * rel).toFixed(2)}%); ${ms(gpuSeconds)} vs ${ms(cpuSeconds)}`);
       }
     },
   },
@@ -229,33 +217,40 @@ const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean 
       const times = runs.map(([, seconds]) => seconds);
       const result = runs[2]![0];
       console.log(`kNN ${n} x ${d} (${source}), k=${k}: ${times.map(ms).join(', ')}; best ${ms(Math.min(...times))}, with transfers; ${peakMemory()}`);
-      const c = compareKnn(X, n, d, k, result.indices, result.distances, sampleRows(n, 300));
-      check(`kNN ${n} x ${d}, k=${k}`, c.badRows === 0 && c.maxDistanceError < 1e-4,
-        `${c.badRows} of ${c.rows} sampled rows differ from exact beyond ties, max distance rel. error ${c.maxDistanceError.toExponential(2)}`);
+      const [cpu, cpuSeconds] = timed(() => knn(X, n, d, k, { method: 'exact' }));
+      const c = compareKnnLists(result, cpu, n, k);
+      const e = compareKnn(X, n, d, k, result.indices, result.distances, sampleRows(n, 300));
+      check(`kNN ${n} x ${d}, k=${k}`, c.badRows === 0 && e.badRows === 0,
+        `rows differing from the CPU kernel (${ms(cpuSeconds)}, all cores) beyond ties ${c.badRows} of ${n}; from exact ${e.badRows} of ${e.rows} sampled rows (distances within ${e.maxDistanceError.toExponential(2)})`);
     },
   },
 
   'tsne-50k': {
-    seconds: 90,
+    seconds: 120,
     run: () => {
       const { X, n, d, labels, source } = dataset50k();
-      const { knn, P, knnSeconds, affinitySeconds } = knnAffinities(X, n, d, 90, 30);
+      const { P, knnSeconds, affinitySeconds } = knnAffinities(X, n, d, 90, 30);
       console.log(`t-SNE ${n} points (${source}): P from GPU kNN k=90 ${ms(knnSeconds)} + CPU affinities ${ms(affinitySeconds)}, ${P.values.length} entries`);
       const Y0 = initialLayout(n, 29, source.startsWith('synthetic') ? undefined : { X, d });
       cudaMemory(true);
       const runs = [0, 1, 2].map((r) => {
         const t = tsne(P, Y0, n);
-        console.log(`  run ${r + 1}: 250 early iterations ${ms(t.early)}, 500 more ${ms(t.late)}, total ${ms(t.early + t.late)}, KL ${t.kl.toFixed(6)}`);
+        console.log(`  GPU run ${r + 1}: 250 early iterations ${ms(t.early)}, 500 more ${ms(t.late)}, total ${ms(t.early + t.late)}, KL ${t.kl.toFixed(6)}`);
         return t;
       });
       const best = runs.reduce((a, b) => (b.early + b.late < a.early + a.late ? b : a));
-      console.log(`  best total ${ms(best.early + best.late)} (target: well under 500 ms); ${peakMemory()}`);
+      console.log(`  best GPU total ${ms(best.early + best.late)} (target: well under 500 ms); ${peakMemory()}`);
       const same = runs.every((t) => t.kl === runs[0]!.kl && t.Y.every((v, i) => v === runs[0]!.Y[i]));
       check('t-SNE 50k reproducible', same, same ? 'three runs give the same bits' : `KLs ${runs.map((t) => t.kl).join(', ')}`);
-      if (labels) {
-        const low = knnExactCuda(best.Y, n, 2, 10);
-        console.log(`  10-NN label agreement: embedding ${labelAgreement(low.indices, 10, 10, labels).toFixed(4)}, 50-d input ${labelAgreement(knn.indices, 10, 90, labels).toFixed(4)}`);
-      }
+      const exactKl = klDivergenceExact(P, best.Y);
+      check('t-SNE 50k KL estimate', Math.abs(best.kl - exactKl) / exactKl < 0.01,
+        `reported ${best.kl.toFixed(4)}, exact KL of the final embedding ${exactKl.toFixed(4)}`);
+      const cpu = tsne(P, Y0, n, optimize);
+      const rel = Math.abs(best.kl - cpu.kl) / cpu.kl;
+      check('t-SNE 50k against the CPU', rel < 0.01,
+        `CPU KL ${cpu.kl.toFixed(4)} in ${(cpu.early + cpu.late).toFixed(2)} s (all cores), GPU ${best.kl.toFixed(4)} (${(100 * rel).toFixed(2)}%)`);
+      if (labels)
+        console.log(`  10-NN label agreement: GPU embedding ${knnLabelAgreement(best.Y, labels, 10).toFixed(4)}, CPU embedding ${knnLabelAgreement(cpu.Y, labels, 10).toFixed(4)}`);
     },
   },
 
@@ -266,9 +261,9 @@ const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean 
       const [X, genSeconds] = timed(() => clusteredPoints(n, d, 20, 31));
       console.log(`1M: generated ${n} x ${d} clustered points in ${genSeconds.toFixed(1)} s`);
       cudaMemory(true);
-      const { P, knn, knnSeconds, affinitySeconds } = knnAffinities(X, n, d, 90, 30);
+      const { P, neighbours, knnSeconds, affinitySeconds } = knnAffinities(X, n, d, 90, 30);
       console.log(`1M: GPU kNN k=90 ${knnSeconds.toFixed(2)} s (${peakMemory()}), CPU affinities ${affinitySeconds.toFixed(2)} s, ${P.values.length} entries`);
-      const c = compareKnn(X, n, d, 90, knn.indices, knn.distances, sampleRows(n, 10));
+      const c = compareKnn(X, n, d, 90, neighbours.indices, neighbours.distances, sampleRows(n, 10));
       check('kNN 1M x 50, k=90', c.badRows === 0, `${c.badRows} of ${c.rows} sampled rows differ from exact beyond ties`);
       const t = tsne(P, initialLayout(n, 37), n);
       console.log(`1M: t-SNE 250 early iterations ${t.early.toFixed(2)} s, 500 more ${t.late.toFixed(2)} s, total ${(t.early + t.late).toFixed(2)} s (target < 10 s), KL ${t.kl.toFixed(4)}; ${peakMemory()}`);

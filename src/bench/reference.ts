@@ -1,6 +1,5 @@
-// Plain TypeScript references for checking the CUDA kernels: exact kNN, exact t-SNE
-// repulsion and a gradient-descent loop with it, written for clarity, O(n^2).
-import { attraction, type Csr } from '../native/tsne.js';
+// What the CUDA kernels' checks compare with and run on: kNN against exact distances and
+// against another kNN result, PCA against PCA, seeded test data.
 
 /** Squared distances from row i to every row, in double. */
 function distancesFrom(X: Float32Array, n: number, d: number, i: number): Float64Array {
@@ -56,63 +55,40 @@ export function compareKnn(
   return { rows: rows.length, badRows, maxDistanceError };
 }
 
-/** Exact repulsion sum_j q_ij^2 (y_i - y_j) and Z = sum_{i != j} q_ij, in double. */
-export function exactRepulsion(Y: Float32Array, n: number): { forces: Float64Array; z: number } {
-  const forces = new Float64Array(2 * n);
-  let z = 0;
+export interface KnnLists {
+  indices: Int32Array;
+  distances: Float32Array;
+}
+
+/**
+ * Compares two kNN results (n x k): a row is bad when a neighbour in one is missing from
+ * the other without lying at (within `tolerance`, relative) the other's k-th distance, i.e.
+ * without a tie at the boundary. Shared neighbours' distances are compared relative to the
+ * row's k-th distance (methods that round differently disagree most near 0).
+ */
+export function compareKnnLists(a: KnnLists, b: KnnLists, n: number, k: number, tolerance = 1e-4): KnnComparison {
+  let badRows = 0;
+  let maxDistanceError = 0;
+  const extraAreTies = (x: KnnLists, y: KnnLists, i: number, inY: Map<number, number>) => {
+    const kth = y.distances[i * k + k - 1]!;
+    for (let t = 0; t < k; t++)
+      if (!inY.has(x.indices[i * k + t]!) && x.distances[i * k + t]! < kth * (1 - tolerance) - 1e-12) return false;
+    return true;
+  };
   for (let i = 0; i < n; i++) {
-    const xi = Y[2 * i]!, yi = Y[2 * i + 1]!;
-    let fx = 0, fy = 0;
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      const dx = xi - Y[2 * j]!, dy = yi - Y[2 * j + 1]!;
-      const q = 1 / (1 + dx * dx + dy * dy);
-      fx += q * q * dx;
-      fy += q * q * dy;
-      z += q;
+    const inA = new Map<number, number>(), inB = new Map<number, number>();
+    for (let t = 0; t < k; t++) {
+      inA.set(a.indices[i * k + t]!, a.distances[i * k + t]!);
+      inB.set(b.indices[i * k + t]!, b.distances[i * k + t]!);
     }
-    forces[2 * i] = fx;
-    forces[2 * i + 1] = fy;
-  }
-  return { forces, z };
-}
-
-export function entropy(P: Csr): number {
-  let s = 0;
-  for (const p of P.values) if (p > 0) s += p * Math.log(p);
-  return s;
-}
-
-/** The exact gradient and KL, attraction from the CPU kernel. */
-export function exactGradient(P: Csr, Y: Float32Array, exaggeration: number): { gradient: Float64Array; z: number; kl: number } {
-  const n = Y.length / 2;
-  const attract = attraction(P, Y);
-  const { forces, z } = exactRepulsion(Y, n);
-  const gradient = new Float64Array(2 * n);
-  for (let c = 0; c < 2 * n; c++) gradient[c] = exaggeration * attract.forces[c]! - forces[c]! / z;
-  return { gradient, z, kl: entropy(P) + attract.sumPLogW + Math.log(z) };
-}
-
-/** Gradient descent with momentum and gains on the exact gradient; returns the final KL. */
-export function referenceOptimize(
-  P: Csr, Y: Float32Array, update: Float32Array, gains: Float32Array,
-  params: { iterations: number; exaggeration: number; learningRate: number; momentum: number; minGain?: number },
-): number {
-  const minGain = params.minGain ?? 0.01;
-  let kl = NaN;
-  for (let it = 0; it < params.iterations; it++) {
-    const g = exactGradient(P, Y, params.exaggeration);
-    kl = g.kl;
-    for (let c = 0; c < Y.length; c++) {
-      const grad = g.gradient[c]!;
-      let gain = update[c]! * grad < 0 ? gains[c]! + 0.2 : gains[c]! * 0.8;
-      if (gain < minGain) gain = minGain;
-      gains[c] = gain;
-      update[c] = params.momentum * update[c]! - params.learningRate * gain * grad;
-      Y[c] = Y[c]! + update[c]!;
+    const scale = Math.max(b.distances[i * k + k - 1]!, 1e-12);
+    for (const [j, d] of inA) {
+      const other = inB.get(j);
+      if (other !== undefined) maxDistanceError = Math.max(maxDistanceError, Math.abs(d - other) / scale);
     }
+    if (!extraAreTies(a, b, i, inB) || !extraAreTies(b, a, i, inA)) badRows++;
   }
-  return kl;
+  return { rows: n, badRows, maxDistanceError };
 }
 
 /** Relative error max |a - b| / max |b|. */

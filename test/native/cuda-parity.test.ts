@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  clusteredPoints, comparePca, compareKnn, exactGradient, lowRankPoints, normals, referenceOptimize, relativeError,
+  clusteredPoints, compareKnn, compareKnnLists, comparePca, lowRankPoints, normals, relativeError,
 } from '../../src/bench/reference.js';
 import { kernels } from '../../src/native/addon.js';
 import { gradientCuda, knnExactCuda, optimizeCuda, pcaProjectCuda } from '../../src/native/cuda.js';
-import { pcaProject } from '../../src/native/pca.js';
 import { cudaDeviceCount, resolveDevice } from '../../src/native/device.js';
-import { affinities } from '../../src/native/tsne.js';
+import { knn } from '../../src/native/knn.js';
+import { pcaProject } from '../../src/native/pca.js';
+import { affinities, gradient, optimize, type OptimizeParams } from '../../src/native/tsne.js';
 
 const devices = cudaDeviceCount();
 if (devices === 0)
@@ -21,17 +22,21 @@ describe('resolveDevice', () => {
   });
 });
 
-describe.skipIf(devices === 0)('CUDA kernels against exact references', () => {
-  const n = 2000, d = 16, k = 30;
+describe.skipIf(devices === 0)('CUDA kernels against the CPU kernels', () => {
+  const n = 2000, d = 16;
   const X = clusteredPoints(n, d, 8, 3);
-  const knn = () => knnExactCuda(X, n, d, k);
+  for (let i = 0; i < 50; i++) X.copyWithin(((i * 37 + 5) % n) * d, ((i * 11) % n) * d, ((i * 11) % n) * d + d);
 
-  it('kNN: the exact neighbours, sorted, ties aside', () => {
-    const { indices, distances } = knn();
-    const rows = Array.from({ length: n }, (_, i) => i);
-    const result = compareKnn(X, n, d, k, indices, distances, rows);
-    expect(result.badRows).toBe(0);
-    expect(result.maxDistanceError).toBeLessThan(1e-4);
+  it('kNN: the CPU neighbours, ties aside, and the exact distances', () => {
+    for (const k of [30, 200]) {
+      const gpu = knnExactCuda(X, n, d, k);
+      const cpu = compareKnnLists(gpu, knn(X, n, d, k, { method: 'exact' }), n, k);
+      expect(cpu.badRows).toBe(0);
+      expect(cpu.maxDistanceError).toBeLessThan(1e-3);
+      const exact = compareKnn(X, n, d, k, gpu.indices, gpu.distances, Array.from({ length: n }, (_, i) => i));
+      expect(exact.badRows).toBe(0);
+      expect(exact.maxDistanceError).toBeLessThan(1e-5);
+    }
   });
 
   it('PCA: the variances and leading scores of the CPU kernel', () => {
@@ -42,50 +47,45 @@ describe.skipIf(devices === 0)('CUDA kernels against exact references', () => {
     expect(diff.scores).toBeLessThan(1e-4);
   });
 
-  it('gradient: exact within 1e-3 of the reference, FFT within 1e-2; the same bits twice', () => {
-    const { indices, distances } = knn();
-    const P = affinities(indices, distances, n, k, 10);
+  const affinitiesOfX = () => {
+    const { indices, distances } = knn(X, n, d, 30, { method: 'exact' });
+    return affinities(indices, distances, n, 30, 10);
+  };
+
+  it('gradient: within 1e-3 of the CPU, exact and FFT, and the same bits twice', () => {
+    const P = affinitiesOfX();
     const Y = normals(2 * n, 5).map((v) => 5 * v);
-    const reference = exactGradient(P, Y, 4);
-    const exact = gradientCuda(P, Y, { exaggeration: 4, repulsion: 'exact' });
-    expect(relativeError(exact.gradient, reference.gradient)).toBeLessThan(1e-3);
-    expect(Math.abs(exact.z - reference.z) / reference.z).toBeLessThan(1e-4);
-    expect(Math.abs(exact.kl - reference.kl)).toBeLessThan(1e-3 * Math.abs(reference.kl));
-    const fft = gradientCuda(P, Y, { exaggeration: 4, repulsion: 'fft' });
-    expect(relativeError(fft.gradient, reference.gradient)).toBeLessThan(1e-2);
-    expect(Math.abs(fft.z - reference.z) / reference.z).toBeLessThan(1e-2);
-    const again = gradientCuda(P, Y, { exaggeration: 4, repulsion: 'fft' });
-    expect(again.z).toBe(fft.z);
-    expect(again.gradient).toEqual(fft.gradient);
+    for (const repulsion of ['exact', 'fft'] as const) {
+      const cpu = gradient(P, Y, { exaggeration: 4, repulsion });
+      const gpu = gradientCuda(P, Y, { exaggeration: 4, repulsion });
+      expect(relativeError(gpu.gradient, cpu.gradient)).toBeLessThan(1e-3);
+      expect(Math.abs(gpu.z - cpu.z) / cpu.z).toBeLessThan(1e-3);
+      expect(Math.abs(gpu.kl - cpu.kl)).toBeLessThan(1e-3 * Math.abs(cpu.kl));
+      const again = gradientCuda(P, Y, { exaggeration: 4, repulsion });
+      expect(again.z).toBe(gpu.z);
+      expect(again.gradient).toEqual(gpu.gradient);
+    }
   });
 
-  it('optimize: the KL of a short run within 1% of the reference loop', () => {
-    const m = 800;
-    const Xs = X.subarray(0, m * d);
-    const { indices, distances } = knnExactCuda(Xs, m, d, k);
-    const P = affinities(indices, distances, m, k, 10);
-    const Y0 = normals(2 * m, 9).map((v) => 1e-4 * v);
+  it('optimize: the KL of a short run within 1% of the CPU', () => {
+    const P = affinitiesOfX();
+    const Y0 = normals(2 * n, 9).map((v) => 1e-4 * v);
     const phases = [
-      { iterations: 100, exaggeration: 12, momentum: 0.5, learningRate: 200 },
-      { iterations: 100, exaggeration: 1, momentum: 0.8, learningRate: 200 },
+      { iterations: 100, exaggeration: 12, momentum: 0.5 },
+      { iterations: 100, exaggeration: 1, momentum: 0.8 },
     ];
-    const run = (step: (Y: Float32Array, update: Float32Array, gains: Float32Array, phase: (typeof phases)[0]) => number) => {
-      const Y = Y0.slice(), update = new Float32Array(2 * m), gains = new Float32Array(2 * m).fill(1);
+    const run = (repulsion: 'exact' | 'fft', step: typeof optimize) => {
+      const Y = Y0.slice(), update = new Float32Array(2 * n), gains = new Float32Array(2 * n).fill(1);
       let kl = NaN;
-      for (const phase of phases) kl = step(Y, update, gains, phase);
+      for (const phase of phases) {
+        const params: OptimizeParams = { ...phase, learningRate: 200, repulsion, threads: 0 };
+        step(P, Y, update, gains, params, (_, value) => ((kl = value), false));
+      }
       return kl;
     };
-    const reference = run((Y, u, g, phase) => referenceOptimize(P, Y, u, g, phase));
     for (const repulsion of ['exact', 'fft'] as const) {
-      const kl = run((Y, u, g, phase) => {
-        let last = NaN;
-        optimizeCuda(P, Y, u, g, { ...phase, repulsion, threads: 0 }, (_, value) => {
-          last = value;
-          return false;
-        });
-        return last;
-      });
-      expect(Math.abs(kl - reference) / reference).toBeLessThan(0.01);
+      const cpu = run(repulsion, optimize);
+      expect(Math.abs(run(repulsion, optimizeCuda) - cpu) / cpu).toBeLessThan(0.01);
     }
   });
 });
