@@ -1,4 +1,11 @@
 {
+  "variables": {
+    # CUDA kernels are built when nvcc is found ($NVCC, $CUDA_HOME, PATH, /usr/local/cuda).
+    "nvcc%": "<!(node kernels/cuda/nvcc.js)",
+    "cudart_dir%": "<!(node kernels/cuda/nvcc.js lib)",
+    # Host code's target CPU: LOOKALIKE_MARCH=x86-64-v3 builds a copy for other machines.
+    "march%": "<!(node -p \"process.env.LOOKALIKE_MARCH || 'native'\")"
+  },
   "targets": [
     {
       "target_name": "lookalike_kernels",
@@ -6,6 +13,7 @@
         "kernels/napi/addon.cc",
         "kernels/napi/pca.cc",
         "kernels/napi/tsne.cc",
+        "kernels/napi/cuda.cc",
         "kernels/cpu/gemm.cc",
         "kernels/cpu/small_linalg.cc",
         "kernels/cpu/pca.cc",
@@ -36,14 +44,59 @@
       "cflags!": ["-fno-exceptions", "-O2", "-O3"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc": [
-        "-std=c++17", "-O3", "-march=native", "-pthread",
+        "-std=c++17", "-O3", "-march=<(march)", "-pthread",
         "-fno-math-errno", "-fno-trapping-math", "-fassociative-math", "-fno-signed-zeros", "-freciprocal-math"
       ],
       "ldflags": ["-pthread"],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O3"]
-      }
+      },
+      "conditions": [
+        ["nvcc != '' and cudart_dir != ''", {
+          "sources": [
+            "kernels/cuda/device.cu",
+            "kernels/cuda/reduce.cu",
+            "kernels/cuda/knn.cu",
+            "kernels/cuda/grid_convolution.cu",
+            "kernels/cuda/repulsion.cu",
+            "kernels/cuda/tsne.cu",
+            "kernels/cuda/gemm.cu",
+            "kernels/cuda/pca.cu"
+          ],
+          "defines": ["LOOKALIKE_CUDA=1"],
+          # The static runtime loads the driver at the first call, so the addon also loads
+          # (and reports no device) where there is no GPU driver.
+          "libraries": ["-L<(cudart_dir)", "-lcudart_static", "-ldl", "-lrt", "-lpthread"],
+          "rules": [
+            {
+              "rule_name": "nvcc",
+              "extension": "cu",
+              "inputs": [
+                "kernels/cuda/device.cuh",
+                "kernels/cuda/fft.cuh",
+                "kernels/cuda/gemm.cuh",
+                "kernels/cuda/grid_convolution.cuh",
+                "kernels/cuda/reduce.cuh",
+                "kernels/cuda/repulsion.cuh"
+              ],
+              "outputs": ["<(INTERMEDIATE_DIR)/<(RULE_INPUT_ROOT).o"],
+              "action": [
+                "<(nvcc)", "-O3", "-std=c++17", "-Xcompiler", "-fPIC",
+                "-gencode", "arch=compute_80,code=sm_80",
+                "-gencode", "arch=compute_90,code=sm_90",
+                "-gencode", "arch=compute_90,code=compute_90",
+                "-I<(module_root_dir)/kernels/include",
+                "-c", "<(RULE_INPUT_PATH)", "-o", "<@(_outputs)"
+              ],
+              "message": "NVCC <(RULE_INPUT_PATH)",
+              "process_outputs_as_sources": 1
+            }
+          ]
+        }, {
+          "sources": ["kernels/cuda/no_cuda.cc"]
+        }]
+      ]
     }
   ]
 }

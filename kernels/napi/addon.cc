@@ -9,6 +9,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   lookalike::napi::register_repulsion(env, exports);
   lookalike::napi::register_quality(env, exports);
   lookalike::napi::register_knn(env, exports);
+  lookalike::napi::register_cuda(env, exports);
 
   return exports;
 }

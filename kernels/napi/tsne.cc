@@ -1,27 +1,13 @@
 #include <vector>
 
 #include "common.h"
+#include "tsne_args.h"
 #include "lookalike/affinity.h"
 #include "lookalike/tsne_gradient.h"
 #include "lookalike/tsne_optimize.h"
 
 namespace lookalike::napi {
 namespace {
-
-CsrView csr_arg(const Napi::CallbackInfo& info, size_t first) {
-  auto indptr = i32(info[first], "indptr");
-  auto indices = i32(info[first + 1], "indices");
-  auto values = f32(info[first + 2], "values");
-  return {static_cast<int64_t>(indptr.size) - 1, indptr.data, indices.data, values.data};
-}
-
-template <typename T>
-T option(const Napi::Object& o, const char* key, T fallback) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined()) return fallback;
-  if constexpr (std::is_same_v<T, std::string>) return v.As<Napi::String>().Utf8Value();
-  else return static_cast<T>(v.As<Napi::Number>().DoubleValue());
-}
 
 // affinitiesPerplexity(indices, distances, n, k, perplexity, threads) -> { indptr, indices, values }
 Napi::Value affinities_js(const Napi::CallbackInfo& info) {
@@ -66,7 +52,7 @@ Napi::Value gradient_js(const Napi::CallbackInfo& info) {
     auto env = info.Env();
     CsrView P = csr_arg(info, 0);
     auto Y = f32(info[3], "Y");
-    const Repulsion repulsion = info[5].As<Napi::String>().Utf8Value() == "exact" ? Repulsion::exact : Repulsion::fft;
+    const Repulsion repulsion = repulsion_arg(info[5]);
     auto grad = Napi::Float32Array::New(env, Y.size);
     std::vector<float> scratch(Y.size);
     const GradientResult g = tsne_gradient(P, Y.data, number(info[4]), repulsion, FftParams{}, true, grad.Data(),
@@ -88,27 +74,8 @@ Napi::Value optimize_js(const Napi::CallbackInfo& info) {
     auto Y = f32(info[3], "Y");
     auto update = f32(info[4], "update");
     auto gains = f32(info[5], "gains");
-    auto o = info[6].As<Napi::Object>();
-    OptimizeParams params;
-    params.iterations = option(o, "iterations", params.iterations);
-    params.exaggeration = option(o, "exaggeration", params.exaggeration);
-    params.learning_rate = option(o, "learningRate", params.learning_rate);
-    params.momentum = option(o, "momentum", params.momentum);
-    params.min_gain = option(o, "minGain", params.min_gain);
-    params.repulsion = option<std::string>(o, "repulsion", "fft") == "exact" ? Repulsion::exact : Repulsion::fft;
-    params.fft.points_per_interval = option(o, "pointsPerInterval", params.fft.points_per_interval);
-    params.fft.min_intervals = option(o, "minIntervals", params.fft.min_intervals);
-    params.fft.intervals_per_unit = option(o, "intervalsPerUnit", params.fft.intervals_per_unit);
-    params.report_every = option(o, "reportEvery", params.report_every);
-    params.kl_every = option(o, "klEvery", params.kl_every);
-    params.threads = option(o, "threads", params.threads);
-    OptimizeReport report;
-    if (info.Length() > 7 && info[7].IsFunction()) {
-      auto fn = info[7].As<Napi::Function>();
-      report = [env, fn](int iteration, double kl) {
-        return fn.Call({Napi::Number::New(env, iteration), Napi::Number::New(env, kl)}).ToBoolean().Value();
-      };
-    }
+    const OptimizeParams params = optimize_params(info[6].As<Napi::Object>());
+    const OptimizeReport report = report_arg(info, 7);
     const int done = tsne_optimize(P, Y.data, update.data, gains.data, params, report);
     return static_cast<Napi::Value>(Napi::Number::New(env, done));
   });

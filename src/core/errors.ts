@@ -1,7 +1,7 @@
 /** Every failure a user can cause or meet carries a stable code; the CLI and HTTP layers map codes to exit statuses and responses. */
 const ERROR_CODES = [
   'BAD_ARGUMENT', 'NOT_FOUND', 'NOT_AN_IMAGE', 'IMAGE_TOO_LARGE', 'UNSUPPORTED_OP', 'BAD_MODEL', 'DATABASE',
-  'NOTHING_INDEXED', 'BUSY', 'BAD_LABELS', 'BAD_FILE', 'KERNEL_FAILED', 'OUT_OF_MEMORY', 'CANCELLED',
+  'NOTHING_INDEXED', 'BUSY', 'BAD_LABELS', 'BAD_FILE', 'KERNEL_FAILED', 'CUDA_ERROR', 'OUT_OF_MEMORY', 'CANCELLED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -37,6 +37,34 @@ export interface NativeKernels {
   knnApprox(
     X: Float32Array, n: number, d: number, k: number, seed: number, threads: number,
   ): { indices: Int32Array; distances: Float32Array };
+
+  /** Whether nvcc built the CUDA kernels into this addon; the optional members below exist only then. */
+  cudaBuilt: boolean;
+  /** CUDA devices usable now; 0 without a driver or a device. */
+  cudaDeviceCount(): number;
+  cudaMemory?(resetPeak: boolean): CudaMemory;
+  knnExactCuda?(X: Float32Array, n: number, d: number, k: number): { indices: Int32Array; distances: Float32Array };
+  pcaProjectCuda?(
+    X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number,
+  ): { scores: Float32Array; variance: Float64Array };
+  tsneGradientCuda?(
+    indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array,
+    exaggeration: number, repulsion: 'fft' | 'exact',
+  ): { gradient: Float32Array; z: number; kl: number };
+  tsneOptimizeCuda?(
+    indptr: Int32Array, indices: Int32Array, values: Float32Array,
+    Y: Float32Array, update: Float32Array, gains: Float32Array,
+    params: NativeOptimizeParams, report?: (iteration: number, kl: number) => boolean,
+  ): number;
+}
+
+export interface CudaMemory {
+  /** Device memory the kernels hold now: 0 between calls, failed ones included. */
+  currentBytes: number;
+  /** Most device memory the kernels held at once since the last reset. */
+  peakBytes: number;
+  freeBytes: number;
+  totalBytes: number;
 }
 
 export interface NativeOptimizeParams {
@@ -72,7 +100,7 @@ export function kernels(): NativeKernels {
   return loaded;
 }
 
-const NATIVE_CODES = new Set<ErrorCode>(['BAD_ARGUMENT', 'KERNEL_FAILED', 'OUT_OF_MEMORY', 'CANCELLED']);
+const NATIVE_CODES = new Set<ErrorCode>(['BAD_ARGUMENT', 'KERNEL_FAILED', 'CUDA_ERROR', 'OUT_OF_MEMORY', 'CANCELLED']);
 
 /** Calls into the addon, turning its coded errors into LookalikeErrors. */
 export function callNative<T>(what: string, fn: (k: NativeKernels) => T): T {
