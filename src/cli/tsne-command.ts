@@ -24,6 +24,7 @@ Options:
   --knn METHOD         auto, exact or approx (default auto: exact below a size where
                        the approximate search is faster)
   --repulsion METHOD   auto, exact or fft (default auto: exact for small n)
+  --device DEVICE      auto, cpu or cuda (default auto: CUDA when a GPU is present)
   --seed N             seed (default 1); the same seed and thread count give the same output
   --threads N          threads (default: all cores)
   --json               print timings and the final KL divergence as JSON
@@ -35,7 +36,7 @@ export async function tsneCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     input: { type: 'string' }, output: { type: 'string' }, perplexity: { type: 'string' }, iterations: { type: 'string' },
     'early-iterations': { type: 'string' }, 'early-stop': { type: 'string' }, exaggeration: { type: 'string' }, 'learning-rate': { type: 'string' },
-    pca: { type: 'string' }, knn: { type: 'string' }, repulsion: { type: 'string' }, seed: { type: 'string' },
+    pca: { type: 'string' }, knn: { type: 'string' }, repulsion: { type: 'string' }, device: { type: 'string' }, seed: { type: 'string' },
     threads: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' },
   }, { min: 0, max: 0, usage: 'lookalike tsne --input X.npy --output Y.npy [options]' });
   if (values.help) {
@@ -54,6 +55,7 @@ export async function tsneCommand(argv: string[]): Promise<number> {
     pcaComponents: intOption(values.pca, 'pca', 50, 0),
     knn: choice(values.knn, 'knn', ['auto', 'exact', 'approx'] as const),
     repulsion: choice(values.repulsion, 'repulsion', ['auto', 'exact', 'fft'] as const),
+    device: choice(values.device, 'device', ['auto', 'cpu', 'cuda'] as const),
     seed: intOption(values.seed, 'seed', 1, 1, 2 ** 32),
     threads: intOption(values.threads, 'threads', 0, 0, 1024),
   };
@@ -82,14 +84,14 @@ export async function tsneCommand(argv: string[]): Promise<number> {
     writeNpy(values.output, result.embedding, [input.rows, 2]);
     const total = (performance.now() - started) / 1000;
     const summary = {
-      n: input.rows, dims: input.cols, output: values.output, knnMethod: result.knnMethod, iterations: result.iterations,
+      n: input.rows, dims: input.cols, output: values.output, device: result.device, knnMethod: result.knnMethod, iterations: result.iterations,
       klDivergence: result.klDivergence, seconds: { ...result.seconds, total },
     };
     if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       const s = result.seconds;
       process.stdout.write(
-        `${input.rows} points -> ${values.output} in ${total.toFixed(2)} s (pca ${s.pca.toFixed(2)}, knn ${s.knn.toFixed(2)} ${result.knnMethod}, affinities ${s.affinities.toFixed(2)}, optimisation ${s.optimize.toFixed(2)}); KL ${result.klDivergence.toFixed(4)}\n`,
+        `${input.rows} points -> ${values.output} in ${total.toFixed(2)} s on ${result.device} (pca ${s.pca.toFixed(2)}, knn ${s.knn.toFixed(2)} ${result.knnMethod}, affinities ${s.affinities.toFixed(2)}, optimisation ${s.optimize.toFixed(2)}); KL ${result.klDivergence.toFixed(4)}\n`,
       );
     }
     return 0;

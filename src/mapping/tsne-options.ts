@@ -1,4 +1,5 @@
 import { LookalikeError } from '../core/errors.js';
+import type { DeviceRequest } from '../native/device.js';
 import { finiteNumber, integer, positiveInt, threadCount } from '../native/validate.js';
 
 /** t-SNE settings; every field has the FIt-SNE / openTSNE default. */
@@ -18,6 +19,8 @@ export interface TsneOptions {
   knn?: 'auto' | 'exact' | 'approx';
   /** Repulsion: exact O(n²) or FFT-accelerated interpolation; auto picks by n. */
   repulsion?: 'auto' | 'exact' | 'fft';
+  /** cuda runs PCA, kNN and the optimisation on the GPU; auto picks it when a device is present. */
+  device?: DeviceRequest;
   seed?: number;
   /** 0: all cores. */
   threads?: number;
@@ -55,7 +58,13 @@ export function resolveTsneOptions(n: number, d: number, options: TsneOptions = 
     pcaComponents: integer('pcaComponents', options.pcaComponents ?? 50, 0, 10_000),
     knn,
     repulsion,
+    device: deviceRequest(options.device ?? 'auto'),
     seed: positiveInt('seed', options.seed ?? 1, 2 ** 32),
     threads: threadCount(options.threads),
   };
+}
+
+function deviceRequest(value: DeviceRequest): DeviceRequest {
+  if (!['auto', 'cpu', 'cuda'].includes(value)) throw new LookalikeError('BAD_ARGUMENT', `device must be auto, cpu or cuda, got ${String(value)}`);
+  return value;
 }

@@ -1,6 +1,8 @@
 import { LookalikeError } from '../core/errors.js';
-import { knn } from '../native/knn.js';
-import { pcaProject } from '../native/pca.js';
+import { knnExactCuda, optimizeCuda, pcaProjectCuda } from '../native/cuda.js';
+import { resolveDevice, type Device } from '../native/device.js';
+import { knn, type KnnMethod } from '../native/knn.js';
+import { pcaProject, type PcaOptions, type PcaResult } from '../native/pca.js';
 import { affinities, optimize, type Csr } from '../native/tsne.js';
 import { matrix } from '../native/validate.js';
 import { EXACT_REPULSION_MAX, resolveTsneOptions, type TsneOptions } from './tsne-options.js';
@@ -21,7 +23,8 @@ export interface TsneResult {
   embedding: Float32Array;
   /** Input affinities P (CSR, sum 1), for measuring the KL divergence of any embedding. */
   affinities: Csr;
-  knnMethod: 'exact' | 'approx';
+  knnMethod: KnnMethod;
+  device: Device;
   /** Seconds per phase. */
   seconds: Record<TsnePhase, number>;
   iterations: number;
@@ -50,13 +53,15 @@ export function runTsne(
     return result;
   };
 
+  const device = resolveDevice(o.device);
+  const engine = device === 'cuda' ? CUDA : CPU;
   const reduce = o.pcaComponents > 0 && d > o.pcaComponents;
   const pca = phase('pca', () =>
-    pcaProject(X, n, d, { components: reduce ? o.pcaComponents : 2, seed: o.seed, threads: o.threads }),
+    engine.pca(X, n, d, { components: reduce ? o.pcaComponents : 2, seed: o.seed, threads: o.threads }),
   );
   const [data, dims] = reduce ? [pca.scores, o.pcaComponents] : [X, d];
   const k = Math.min(n - 1, Math.floor(3 * o.perplexity));
-  const neighbours = phase('knn', () => knn(data, n, dims, k, { method: o.knn, seed: o.seed, threads: o.threads }));
+  const neighbours = phase('knn', () => engine.knn(data, n, dims, k, { method: o.knn, seed: o.seed, threads: o.threads }));
   const P = phase('affinities', () => affinities(neighbours.indices, neighbours.distances, n, k, o.perplexity, o.threads));
 
   const Y = initialLayout(pca.scores, n, reduce ? o.pcaComponents : 2);
@@ -73,7 +78,7 @@ export function runTsne(
   // where the fixed 250 + 500 end at 4.071 (and 125 + 500 at 4.067).
   let previous = NaN;
   let plateau = false;
-  const early = optimize(
+  const early = engine.optimize(
     P, Y, update, gains,
     {
       iterations: o.earlyExaggerationIterations, exaggeration: o.earlyExaggeration, momentum: 0.5,
@@ -92,7 +97,7 @@ export function runTsne(
   done = early;
   const rest = o.iterations - done;
   if (rest > 0) {
-    const ran = optimize(
+    const ran = engine.optimize(
       P, Y, update, gains,
       {
         iterations: rest, exaggeration: 1, momentum: 0.8,
@@ -107,8 +112,17 @@ export function runTsne(
     if (ran < rest) throw cancelled();
   }
   seconds.optimize = (performance.now() - start) / 1000;
-  return { embedding: Y, affinities: P, knnMethod: neighbours.method, seconds, iterations: done, klDivergence: kl };
+  return { embedding: Y, affinities: P, knnMethod: neighbours.method, device, seconds, iterations: done, klDivergence: kl };
 }
+
+/** The kernels of each device; affinities stay on the CPU for both (a fraction of a second at 50,000). */
+const CPU = { pca: pcaProject, knn, optimize };
+const CUDA = {
+  pca: (X: Float32Array, n: number, d: number, options: PcaOptions): PcaResult => pcaProjectCuda(X, n, d, options),
+  /** Exact on the GPU at every size: 1,000,000 x 50 takes about 9 s on an H200. */
+  knn: (X: Float32Array, n: number, d: number, k: number) => ({ ...knnExactCuda(X, n, d, k), method: 'exact' as const }),
+  optimize: optimizeCuda,
+};
 
 /** The first two principal components, scaled so the first has standard deviation 1e-4. */
 function initialLayout(scores: Float32Array, n: number, stride: number): Float32Array {

@@ -5,7 +5,7 @@ import { callNative, type CudaMemory } from './addon.js';
 import { cudaKernels } from './device.js';
 import type { PcaOptions, PcaResult } from './pca.js';
 import { checkAffinities, type Csr } from './csr.js';
-import type { OptimizeParams } from './tsne.js';
+import { checkOptimizeArgs, type OptimizeParams } from './tsne.js';
 import { finiteNumber, integer, matrix, positiveInt } from './validate.js';
 
 /** Exact k nearest neighbours (squared distances, self excluded, sorted, ties by index). */
@@ -44,16 +44,7 @@ export function optimizeCuda(
   P: Csr, Y: Float32Array, update: Float32Array, gains: Float32Array, params: OptimizeParams,
   report?: (iteration: number, kl: number) => boolean,
 ): number {
-  const n = checkAffinities(P);
-  matrix('Y', Y, n, 2);
-  if (update.length !== 2 * n || gains.length !== 2 * n)
-    throw new LookalikeError('BAD_ARGUMENT', 'update and gains must have n x 2 values');
-  integer('iterations', params.iterations, 0, 1_000_000);
-  finiteNumber('exaggeration', params.exaggeration, 0, 1e6);
-  finiteNumber('learningRate', params.learningRate, Number.MIN_VALUE, 1e9);
-  finiteNumber('momentum', params.momentum, 0, 1);
-  if (params.reportEvery !== undefined) positiveInt('reportEvery', params.reportEvery);
-  if (params.klEvery !== undefined) positiveInt('klEvery', params.klEvery);
+  checkOptimizeArgs(P, Y, update, gains, params);
   if (params.iterations === 0) return 0;
   return callNative('t-SNE on CUDA', (k) =>
     cudaKernels(k).tsneOptimizeCuda(P.indptr, P.indices, P.values, Y, update, gains, params, report),

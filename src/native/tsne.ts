@@ -50,6 +50,22 @@ export type { Csr } from './csr.js';
 
 export type OptimizeParams = NativeOptimizeParams;
 
+/** The optimiser's arguments, checked once for the CPU and the CUDA kernels alike. */
+export function checkOptimizeArgs(
+  P: Csr, Y: Float32Array, update: Float32Array, gains: Float32Array, params: OptimizeParams,
+): void {
+  const n = checkAffinities(P);
+  matrix('Y', Y, n, 2);
+  if (update.length !== 2 * n || gains.length !== 2 * n)
+    throw new LookalikeError('BAD_ARGUMENT', 'update and gains must have n x 2 values');
+  integer('iterations', params.iterations, 0, 1_000_000);
+  finiteNumber('exaggeration', params.exaggeration, 0, 1e6);
+  finiteNumber('learningRate', params.learningRate, Number.MIN_VALUE, 1e9);
+  finiteNumber('momentum', params.momentum, 0, 1);
+  if (params.reportEvery !== undefined) positiveInt('reportEvery', params.reportEvery);
+  if (params.klEvery !== undefined) positiveInt('klEvery', params.klEvery);
+}
+
 /**
  * Runs gradient descent on Y in place; `update` and `gains` carry the optimiser state
  * between phases. `report(iteration, kl)` is called every `reportEvery` iterations on this
@@ -59,14 +75,7 @@ export function optimize(
   P: Csr, Y: Float32Array, update: Float32Array, gains: Float32Array, params: OptimizeParams,
   report?: (iteration: number, kl: number) => boolean,
 ): number {
-  const n = checkAffinities(P);
-  matrix('Y', Y, n, 2);
-  if (update.length !== 2 * n || gains.length !== 2 * n)
-    throw new LookalikeError('BAD_ARGUMENT', 'update and gains must have n x 2 values');
-  integer('iterations', params.iterations, 0, 1_000_000);
-  finiteNumber('exaggeration', params.exaggeration, 0, 1e6);
-  finiteNumber('learningRate', params.learningRate, Number.MIN_VALUE, 1e9);
-  finiteNumber('momentum', params.momentum, 0, 1);
+  checkOptimizeArgs(P, Y, update, gains, params);
   threadCount(params.threads);
   if (params.iterations === 0) return 0;
   return callNative('t-SNE', (k) => k.tsneOptimize(P.indptr, P.indices, P.values, Y, update, gains, params, report));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tsne, tsneRun } from '../../src/mapping/tsne.js';
 import { runTsne } from '../../src/mapping/tsne-pipeline.js';
+import { cudaDeviceCount } from '../../src/native/device.js';
 import { blobs } from '../helpers/blobs.js';
 
 /** Fraction of each point's 10 nearest embedded neighbours that share its label. */
@@ -63,6 +64,14 @@ describe('t-SNE', () => {
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
     clearInterval(timer);
     expect(ticks).toBeGreaterThan(3);
+  });
+
+  it.skipIf(cudaDeviceCount() > 0)('runs on the CPU when no GPU is present, and says so when CUDA is asked for', async () => {
+    const result = await tsneRun(X, { dims: 20, iterations: 10 });
+    expect(result.device).toBe('cpu');
+    await expect(tsneRun(X, { dims: 20, iterations: 10, device: 'cuda' })).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT', message: expect.stringMatching(/no CUDA device was found/),
+    });
   });
 
   it('does not touch the caller\'s input unless asked to transfer it', async () => {
