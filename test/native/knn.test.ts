@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LookalikeError } from '../../src/core/errors.js';
 import { seededRandom } from '../../src/evaluation/split.js';
-import { knn } from '../../src/native/knn.js';
+import { KNN_APPROX_FROM, knn } from '../../src/native/knn.js';
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -99,8 +99,10 @@ describe('exact k nearest neighbours', () => {
     expect(Buffer.from(two.distances.buffer).equals(Buffer.from(one.distances.buffer))).toBe(true);
   });
 
-  it("'auto' runs exact on small inputs", () => {
+  it("'auto' runs exact below KNN_APPROX_FROM points and approx from there", () => {
     expect(knn(uniformPoints(300, 4, 3), 300, 4, 5).method).toBe('exact');
+    const n = KNN_APPROX_FROM;
+    expect(knn(uniformPoints(n, 4, 3), n, 4, 5).method).toBe('approx');
   });
 });
 
