@@ -151,4 +151,13 @@ describe('argument checks', () => {
     badArgument(() => knn(X, 50, 3, 5, { method: 'fast' as 'exact' }), "method must be 'exact', 'approx' or 'auto', got fast");
     badArgument(() => knn(X, 50, 3, 5, { threads: -1 }), 'threads must be an integer from 0 (all cores) to 1024, got -1');
   });
+
+  it('reports squared distances beyond float range as a kernel failure, not as neighbours', () => {
+    const huge = Float32Array.from({ length: 40 }, (_, i) => (i % 7) * 1e20);
+    for (const method of ['exact', 'approx'] as const) {
+      expect(() => knn(huge, 20, 2, 3, { method })).toThrow(
+        expect.objectContaining({ code: 'KERNEL_FAILED', message: 'knn: squared distances overflow float; scale the input down' }),
+      );
+    }
+  });
 });
