@@ -237,7 +237,7 @@ void Lists::write(int64_t row, int64_t out, int32_t* indices, float* distances) 
   std::sort(keys, keys + k_);
   count_[row] = 0;
   if (static_cast<int32_t>(keys[k_ - 1] & 0xFFFFFFFFu) == kNoIndex)
-    throw KernelError("KERNEL_FAILED", "knn: squared distances overflow float; scale the input down");
+    throw KernelError("KERNEL_FAILED", "squared distances overflow float; scale the input down");
   for (int j = 0; j < k_; ++j) {
     distances[out * k_ + j] = distance_of(keys[j]);
     indices[out * k_ + j] = static_cast<int32_t>(keys[j] & 0xFFFFFFFFu);

@@ -15,7 +15,7 @@ Shape shape(const Napi::CallbackInfo& info) {
   Shape s{f32(info[0], "X"), integer(info[1]), static_cast<int>(integer(info[2])),
           static_cast<int>(integer(info[3]))};
   if (s.n < 0 || s.d < 0 || s.X.size != static_cast<size_t>(s.n) * static_cast<size_t>(s.d))
-    throw KernelError("BAD_ARGUMENT", "knn: X length is not n x d");
+    throw KernelError("BAD_ARGUMENT", "X length is not n x d");
   return s;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LookalikeError } from '../../src/core/errors.js';
 import { seededRandom } from '../../src/evaluation/split.js';
-import { knn } from '../../src/native/knn.js';
+import { KNN_APPROX_FROM, knn } from '../../src/native/knn.js';
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -99,8 +99,10 @@ describe('exact k nearest neighbours', () => {
     expect(Buffer.from(two.distances.buffer).equals(Buffer.from(one.distances.buffer))).toBe(true);
   });
 
-  it("'auto' runs exact on small inputs", () => {
+  it("'auto' runs exact below KNN_APPROX_FROM points and approx from there", () => {
     expect(knn(uniformPoints(300, 4, 3), 300, 4, 5).method).toBe('exact');
+    const n = KNN_APPROX_FROM;
+    expect(knn(uniformPoints(n, 4, 3), n, 4, 5).method).toBe('approx');
   });
 });
 
@@ -120,11 +122,13 @@ describe('approximate k nearest neighbours', () => {
     }
   });
 
-  it('is deterministic for a seed and thread count', () => {
+  it('gives the same result for a seed, whatever the thread count', () => {
     const a = knn(X, n, d, k, { method: 'approx', seed: 11, threads: 2 });
-    const b = knn(X, n, d, k, { method: 'approx', seed: 11, threads: 2 });
-    expect(Buffer.from(b.indices.buffer).equals(Buffer.from(a.indices.buffer))).toBe(true);
-    expect(Buffer.from(b.distances.buffer).equals(Buffer.from(a.distances.buffer))).toBe(true);
+    for (const threads of [2, 1]) {
+      const b = knn(X, n, d, k, { method: 'approx', seed: 11, threads });
+      expect(Buffer.from(b.indices.buffer).equals(Buffer.from(a.indices.buffer))).toBe(true);
+      expect(Buffer.from(b.distances.buffer).equals(Buffer.from(a.distances.buffer))).toBe(true);
+    }
   });
 });
 
@@ -148,5 +152,14 @@ describe('argument checks', () => {
     badArgument(() => knn(X.subarray(0, 3), 1, 3, 1), 'knn needs an integer count of points from 2 to 2147483647, got 1');
     badArgument(() => knn(X, 50, 3, 5, { method: 'fast' as 'exact' }), "method must be 'exact', 'approx' or 'auto', got fast");
     badArgument(() => knn(X, 50, 3, 5, { threads: -1 }), 'threads must be an integer from 0 (all cores) to 1024, got -1');
+  });
+
+  it('reports squared distances beyond float range as a kernel failure, not as neighbours', () => {
+    const huge = Float32Array.from({ length: 40 }, (_, i) => (i % 7) * 1e20);
+    for (const method of ['exact', 'approx'] as const) {
+      expect(() => knn(huge, 20, 2, 3, { method })).toThrow(
+        expect.objectContaining({ code: 'KERNEL_FAILED', message: 'knn: squared distances overflow float; scale the input down' }),
+      );
+    }
   });
 });
