@@ -12,6 +12,7 @@ import { readMatrix, writeNpy } from '../npy/npy.js';
 export interface TsneChildResult {
   seconds: { load: number; pca: number; knn: number; affinities: number; optimize: number; total: number };
   knnMethod: string;
+  device: string;
   iterations: number;
   kl: number;
   peakRssMB: number;
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const out: TsneChildResult = {
     seconds: { load, ...result.seconds, total },
     knnMethod: result.knnMethod,
+    device: result.device,
     iterations: result.iterations,
     kl: result.klDivergence,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
