@@ -6,12 +6,16 @@
         "kernels/napi/addon.cc",
         "kernels/napi/pca.cc",
         "kernels/napi/tsne.cc",
+        "kernels/napi/kmeans.cc",
         "kernels/cpu/gemm.cc",
         "kernels/cpu/small_linalg.cc",
         "kernels/cpu/pca.cc",
         "kernels/cpu/affinity.cc",
         "kernels/cpu/attraction.cc",
-        "kernels/cpu/optimize.cc"
+        "kernels/cpu/optimize.cc",
+        "kernels/cpu/kmeans.cc",
+        "kernels/cpu/kmeans_seed.cc",
+        "kernels/cpu/kmeans_lloyd.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { embedCommand } from './cli/embed-command.js';
 import { evalCommand } from './cli/eval-command.js';
 import { indexCommand } from './cli/index-command.js';
+import { kmeansCommand } from './cli/kmeans-command.js';
 import { learnCommand } from './cli/learn-command.js';
 import { searchCommand } from './cli/search-command.js';
 import { LookalikeError, errorMessage } from './core/errors.js';
@@ -15,6 +16,7 @@ Usage:
   lookalike embed <image>      print one image's vector
   lookalike eval <folder>      retrieval quality on a folder labelled by sub-folder names
   lookalike learn              learn a projection head from the folder labels; search uses it
+  lookalike kmeans             cluster the rows of a .npy matrix (k-means), labels to a .npy
   lookalike <command> --help   options of a command
 
 The database is data/lookalike.db unless --db or $LOOKALIKE_DB says otherwise.
@@ -30,6 +32,7 @@ const COMMANDS = new Map<string, (argv: string[]) => Promise<number>>([
   ['embed', embedCommand],
   ['eval', evalCommand],
   ['learn', learnCommand],
+  ['kmeans', kmeansCommand],
 ]);
 
 async function main(argv: string[]): Promise<number> {

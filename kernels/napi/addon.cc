@@ -6,6 +6,7 @@ namespace {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   lookalike::napi::register_pca(env, exports);
   lookalike::napi::register_tsne(env, exports);
+  lookalike::napi::register_kmeans(env, exports);
 
   return exports;
 }

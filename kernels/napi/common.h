@@ -55,5 +55,6 @@ Napi::Value guard(const Napi::CallbackInfo& info, F&& body) {
 
 void register_pca(Napi::Env env, Napi::Object exports);
 void register_tsne(Napi::Env env, Napi::Object exports);
+void register_kmeans(Napi::Env env, Napi::Object exports);
 
 }  // namespace lookalike::napi

@@ -24,6 +24,9 @@ export interface NativeKernels {
     Y: Float32Array, update: Float32Array, gains: Float32Array,
     params: NativeOptimizeParams, report?: (iteration: number, kl: number) => boolean,
   ): number;
+  kmeans(
+    X: Float32Array, n: number, d: number, k: number, seed: number, maxIterations: number, tolerance: number, threads: number,
+  ): { labels: Int32Array; centroids: Float32Array; inertia: number; iterations: number; history: Float64Array };
 }
 
 export interface NativeOptimizeParams {

@@ -1,0 +1,291 @@
+#include "kmeans_lloyd.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "chunked.h"
+#include "dot_block.h"
+#include "lookalike/parallel.h"
+
+namespace lookalike {
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+// At most this many groups, so the bounds take at most 64 floats per point.
+constexpr int kMaxGroups = 64;
+
+int group_size_for(int k) {
+  const int size = (k + kMaxGroups - 1) / kMaxGroups;
+  return std::max(4, (size + 3) / 4 * 4);
+}
+
+}  // namespace
+
+DataStats data_stats(const float* X, int64_t n, int d, int threads) {
+  DataStats s;
+  s.norms.resize(n);
+  s.mean = chunked_sum(n, d, threads, [&](int64_t begin, int64_t end, double* out) {
+    for (int64_t i = begin; i < end; ++i) {
+      const float* x = X + i * d;
+      s.norms[i] = dot1(x, x, d);
+      for (int j = 0; j < d; ++j) out[j] += x[j];
+    }
+  });
+  for (double& m : s.mean) m /= static_cast<double>(n);
+  const std::vector<float> mean(s.mean.begin(), s.mean.end());
+  s.total = chunked_sum(n, 1, threads, [&](int64_t begin, int64_t end, double* out) {
+    for (int64_t i = begin; i < end; ++i) out[0] += squared_difference(X + i * d, mean.data(), d);
+  })[0];
+  return s;
+}
+
+Lloyd::Lloyd(const float* X, int64_t n, int d, const DataStats& stats, int k, int threads, int32_t* labels,
+             float* centroids)
+    : X_(X), n_(n), d_(d), k_(k), threads_(threads), group_size_(group_size_for(k)),
+      groups_((k + group_size_ - 1) / group_size_), stats_(stats), labels_(labels), C_(centroids),
+      previous_(n), upper_(n, kInf), lower_(static_cast<size_t>(n) * groups_, 0.0f), shift_(k), drift_(groups_),
+      norms_(k), half_gap_(k), sums_(static_cast<size_t>(k) * d, 0.0), counts_(k, 0) {
+  std::fill(labels, labels + n, -1);
+}
+
+double Lloyd::iterate() {
+  std::copy(labels_, labels_ + n_, previous_.begin());
+  saved_sums_ = sums_;
+  saved_counts_ = counts_;
+  saved_centroids_.assign(C_, C_ + static_cast<size_t>(k_) * d_);
+  measure_centroids();
+  assign(candidates());
+  std::fill(counts_.begin(), counts_.end(), 0);
+  for (int64_t i = 0; i < n_; ++i) ++counts_[labels_[i]];
+  if (std::find(counts_.begin(), counts_.end(), 0) != counts_.end()) repair_empty();
+  move_points();
+  return update_centroids();
+}
+
+// The total sum of squares less the between-cluster part, all in double.
+double Lloyd::inertia() const {
+  double between = 0;
+  for (int c = 0; c < k_; ++c) {
+    double s = 0;
+    for (int j = 0; j < d_; ++j) {
+      const double diff = sums_[static_cast<size_t>(c) * d_ + j] - counts_[c] * stats_.mean[j];
+      s += diff * diff;
+    }
+    between += s / counts_[c];
+  }
+  return std::max(stats_.total - between, 0.0);
+}
+
+void Lloyd::undo() {
+  std::copy(previous_.begin(), previous_.end(), labels_);
+  sums_ = saved_sums_;
+  counts_ = saved_counts_;
+  std::copy(saved_centroids_.begin(), saved_centroids_.end(), C_);
+}
+
+// Squared norms, and half the distance from each centroid to its nearest other one.
+void Lloyd::measure_centroids() {
+  for (int c = 0; c < k_; ++c) {
+    const float* x = C_ + static_cast<int64_t>(c) * d_;
+    norms_[c] = dot1(x, x, d_);
+  }
+  parallel_for((k_ + 3) / 4, threads_, [&](int64_t begin, int64_t end, int) {
+    for (int64_t blk = begin; blk < end; ++blk) {
+      const int c0 = static_cast<int>(blk * 4), live = std::min(4, k_ - c0);
+      const float* a[4];
+      for (int r = 0; r < 4; ++r) a[r] = C_ + static_cast<int64_t>(c0 + std::min(r, live - 1)) * d_;
+      float nearest[4] = {kInf, kInf, kInf, kInf};
+      for (int o0 = 0; o0 < k_; o0 += 4) {
+        const int width = std::min(4, k_ - o0);
+        const float* b[4];
+        for (int o = 0; o < 4; ++o) b[o] = C_ + static_cast<int64_t>(o0 + std::min(o, width - 1)) * d_;
+        float dots[4][4];
+        dot_block4(a, b, width, d_, dots);
+        for (int r = 0; r < live; ++r)
+          for (int o = 0; o < width; ++o)
+            if (o0 + o != c0 + r) nearest[r] = std::min(nearest[r], norms_[c0 + r] + norms_[o0 + o] - 2 * dots[r][o]);
+      }
+      for (int r = 0; r < live; ++r) half_gap_[c0 + r] = 0.5f * std::sqrt(std::max(nearest[r], 0.0f));
+    }
+  });
+}
+
+// Moves every bound by the last shifts and returns the rows whose label may change by
+// these bounds, ordered by label (rows of one cluster cross similar groups, so a block of 4 shares
+// most of its work), then by row. The first time, every row.
+std::vector<int64_t> Lloyd::candidates() {
+  std::vector<int64_t> rows;
+  if (labels_[0] < 0) {
+    rows.resize(n_);
+    std::iota(rows.begin(), rows.end(), int64_t{0});
+    return rows;
+  }
+  std::vector<std::vector<int64_t>> parts(parallel_parts(n_, threads_));
+  parallel_for(n_, threads_, [&](int64_t begin, int64_t end, int part) {
+    for (int64_t i = begin; i < end; ++i) {
+      const int a = labels_[i];
+      float* lb = bounds(i);
+      float nearest_other = kInf;
+      for (int g = 0; g < groups_; ++g) nearest_other = std::min(nearest_other, lb[g] -= drift_[g]);
+      upper_[i] += shift_[a];
+      if (upper_[i] > std::max(nearest_other, half_gap_[a])) parts[part].push_back(i);
+    }
+  });
+  std::vector<int64_t> start(k_ + 1, 0);
+  for (const auto& p : parts)
+    for (const int64_t i : p) ++start[labels_[i] + 1];
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  rows.resize(start[k_]);
+  for (const auto& p : parts)
+    for (const int64_t i : p) rows[start[labels_[i]]++] = i;
+  return rows;
+}
+
+// For blocks of 4 rows: the distances to every centroid of each group that some row of
+// the block may be closer to than its bound says, the nearest of those and the old
+// centroid becoming the label, and fresh bounds for the groups measured.
+void Lloyd::assign(const std::vector<int64_t>& rows) {
+  const int64_t count = static_cast<int64_t>(rows.size());
+  parallel_for((count + 3) / 4, threads_, [&](int64_t begin, int64_t end, int) {
+    bool need[kMaxGroups];
+    float first[4][kMaxGroups], second[4][kMaxGroups];
+    int32_t which[4][kMaxGroups];
+    for (int64_t blk = begin; blk < end; ++blk) {
+      const int64_t* ids = rows.data() + blk * 4;
+      const int live = static_cast<int>(std::min<int64_t>(4, count - blk * 4));
+      const float* a[4];
+      for (int r = 0; r < 4; ++r) a[r] = row(ids[std::min(r, live - 1)]);
+      // The rows of the next block are scattered in X: fetch them while this one computes.
+      if (blk + 1 < end)
+        for (int r = 0; r < 4 && (blk + 1) * 4 + r < count; ++r)
+          for (int j = 0; j < d_; j += 16) __builtin_prefetch(row(ids[4 + r]) + j);
+      std::fill(need, need + groups_, false);
+      float best[4];
+      int32_t label[4];
+      for (int r = 0; r < live; ++r) {
+        const int64_t i = ids[r];
+        label[r] = labels_[i];
+        // The exact distance to the current centroid first: it may clear the bounds.
+        const bool known = label[r] >= 0 && upper_[i] != kInf;
+        if (known) {
+          const float* c = C_ + static_cast<int64_t>(label[r]) * d_;
+          upper_[i] = std::sqrt(std::max(stats_.norms[i] + norms_[label[r]] - 2 * dot1(a[r], c, d_), 0.0f));
+        }
+        best[r] = upper_[i] * upper_[i];
+        if (known && upper_[i] <= half_gap_[label[r]]) continue;
+        const float* lb = bounds(i);
+        for (int g = 0; g < groups_; ++g) need[g] |= lb[g] < upper_[i];
+      }
+      for (int g = 0; g < groups_; ++g) {
+        if (!need[g]) continue;
+        for (int r = 0; r < live; ++r) {
+          first[r][g] = second[r][g] = kInf;
+          which[r][g] = -1;
+        }
+        const int c1 = std::min(k_, (g + 1) * group_size_);
+        for (int c0 = g * group_size_; c0 < c1; c0 += 4) {
+          const int width = std::min(4, c1 - c0);
+          const float* b[4];
+          for (int c = 0; c < 4; ++c) b[c] = C_ + static_cast<int64_t>(c0 + std::min(c, width - 1)) * d_;
+          float dots[4][4];
+          dot_block4(a, b, width, d_, dots);
+          for (int r = 0; r < live; ++r)
+            for (int c = 0; c < width; ++c) {
+              const float d2 = std::max(stats_.norms[ids[r]] + norms_[c0 + c] - 2 * dots[r][c], 0.0f);
+              if (d2 < first[r][g]) {
+                second[r][g] = first[r][g];
+                first[r][g] = d2;
+                which[r][g] = c0 + c;
+              } else if (d2 < second[r][g]) {
+                second[r][g] = d2;
+              }
+            }
+        }
+        for (int r = 0; r < live; ++r)
+          if (first[r][g] < best[r]) {
+            best[r] = first[r][g];
+            label[r] = which[r][g];
+          }
+      }
+      for (int r = 0; r < live; ++r) {
+        const int64_t i = ids[r];
+        float* lb = bounds(i);
+        for (int g = 0; g < groups_; ++g)
+          if (need[g]) lb[g] = std::sqrt(which[r][g] == label[r] ? second[r][g] : first[r][g]);
+        const int old = labels_[i];
+        // The old centroid, unmeasured in its group, now counts among the others there.
+        if (old >= 0 && old != label[r] && !need[group_of(old)])
+          lb[group_of(old)] = std::min(lb[group_of(old)], upper_[i]);
+        upper_[i] = std::sqrt(best[r]);
+        labels_[i] = label[r];
+      }
+    }
+  });
+}
+
+// Each empty cluster takes the point farthest from its centroid (ties to the lower
+// row) among clusters that keep at least one other point, which exist as k <= n.
+void Lloyd::repair_empty() {
+  std::vector<float> distance(n_);
+  parallel_for(n_, threads_, [&](int64_t begin, int64_t end, int) {
+    for (int64_t i = begin; i < end; ++i)
+      distance[i] = squared_difference(row(i), C_ + static_cast<int64_t>(labels_[i]) * d_, d_);
+  });
+  std::vector<int64_t> order(n_);
+  std::iota(order.begin(), order.end(), int64_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return distance[a] > distance[b]; });
+  auto next = order.begin();
+  for (int c = 0; c < k_; ++c) {
+    if (counts_[c] > 0) continue;
+    while (counts_[labels_[*next]] < 2) ++next;
+    const int64_t i = *next++;
+    --counts_[labels_[i]];
+    labels_[i] = c;
+    counts_[c] = 1;
+    // Its new centroid is about to jump: unknown bounds measure it afresh next time.
+    upper_[i] = kInf;
+    std::fill(bounds(i), bounds(i) + groups_, 0.0f);
+  }
+}
+
+// Moves the relabelled rows between the cluster sums: column slices in parallel, rows in
+// increasing order within each, so the sums do not depend on the thread count.
+void Lloyd::move_points() {
+  std::vector<int64_t> moved;
+  for (int64_t i = 0; i < n_; ++i)
+    if (labels_[i] != previous_[i]) moved.push_back(i);
+  parallel_for(d_, threads_, [&](int64_t j0, int64_t j1, int) {
+    for (const int64_t i : moved) {
+      const float* x = row(i);
+      double* to = sums_.data() + static_cast<int64_t>(labels_[i]) * d_;
+      for (int64_t j = j0; j < j1; ++j) to[j] += x[j];
+      if (previous_[i] < 0) continue;
+      double* from = sums_.data() + static_cast<int64_t>(previous_[i]) * d_;
+      for (int64_t j = j0; j < j1; ++j) from[j] -= x[j];
+    }
+  });
+}
+
+double Lloyd::update_centroids() {
+  double total = 0;
+  std::fill(drift_.begin(), drift_.end(), 0.0f);
+  for (int c = 0; c < k_; ++c) {
+    float* x = C_ + static_cast<int64_t>(c) * d_;
+    const double* sum = sums_.data() + static_cast<int64_t>(c) * d_;
+    double s = 0;
+    for (int j = 0; j < d_; ++j) {
+      const float value = static_cast<float>(sum[j] / counts_[c]);
+      const double diff = static_cast<double>(value) - x[j];
+      s += diff * diff;
+      x[j] = value;
+    }
+    shift_[c] = static_cast<float>(std::sqrt(s));
+    drift_[group_of(c)] = std::max(drift_[group_of(c)], shift_[c]);
+    total += s;
+  }
+  return total;
+}
+
+}  // namespace lookalike
