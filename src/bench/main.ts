@@ -1,15 +1,19 @@
 /** `npm run bench -- <benchmark> [options]`: benchmarks that answer the issues' targets. */
 import { LookalikeError, errorMessage } from '../core/errors.js';
 import { INDEX_BENCH_HELP, indexBench } from './index-bench.js';
+import { KMEANS_BENCH_HELP, kmeansBench } from './kmeans-bench.js';
 
 const USAGE = `usage: npm run bench -- <benchmark> [options]
 
 Benchmarks:
   index   indexing throughput and peak memory: lookalike index vs TF.js-wasm on the same graph
+  kmeans  k-means time and quality: ours vs scikit-learn's KMeans, full vectors and PCA
 
-${INDEX_BENCH_HELP}`;
+${INDEX_BENCH_HELP}
 
-const BENCHMARKS = new Map<string, (argv: string[]) => Promise<void>>([['index', indexBench]]);
+${KMEANS_BENCH_HELP}`;
+
+const BENCHMARKS = new Map<string, (argv: string[]) => Promise<void>>([['index', indexBench], ['kmeans', kmeansBench]]);
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

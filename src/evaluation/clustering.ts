@@ -26,3 +26,22 @@ export function adjustedRandIndex(a: ArrayLike<number>, b: ArrayLike<number>): n
   // Both partitions trivial (one cluster each, or all singletons): they agree exactly.
   return max === expected ? 1 : (index - expected) / (max - expected);
 }
+
+/** Sum of squared distances of the rows of X (n x d, row-major) to the means of their clusters, in double. */
+export function withinClusterSumOfSquares(X: Float32Array, n: number, d: number, labels: ArrayLike<number>): number {
+  if (labels.length !== n || X.length !== n * d) throw new RangeError(`expected ${n} labels and ${n} x ${d} values`);
+  const sums = new Map<number, { count: number; sum: Float64Array }>();
+  for (let i = 0; i < n; i++) {
+    let c = sums.get(labels[i]!);
+    if (!c) sums.set(labels[i]!, (c = { count: 0, sum: new Float64Array(d) }));
+    c.count++;
+    for (let j = 0; j < d; j++) c.sum[j]! += X[i * d + j]!;
+  }
+  for (const c of sums.values()) for (let j = 0; j < d; j++) c.sum[j]! /= c.count;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const mean = sums.get(labels[i]!)!.sum;
+    for (let j = 0; j < d; j++) total += (X[i * d + j]! - mean[j]!) ** 2;
+  }
+  return total;
+}

@@ -1,0 +1,21 @@
+/**
+ * Our side of `npm run bench -- kmeans`, in a process of its own so its peak RSS is ours
+ * alone: k-means of one .npy matrix, labels to a .npy, one JSON line as the scikit-learn
+ * script prints (seconds exclude loading).
+ *
+ *   node dist/bench/kmeans-child.js X.npy K LABELS_OUT.npy [THREADS]
+ */
+import { kmeans } from '../native/kmeans.js';
+import { readMatrix, writeNpy } from '../npy/npy.js';
+
+const [path, k, labelsOut, threads] = process.argv.slice(2);
+if (!path || !k || !labelsOut) {
+  process.stderr.write('usage: kmeans-child X.npy K LABELS_OUT.npy [THREADS]\n');
+  process.exit(2);
+}
+const X = readMatrix(path);
+const start = performance.now();
+const r = kmeans(X.data, X.rows, X.cols, Number(k), { seed: 1, threads: Number(threads ?? 0) });
+const seconds = (performance.now() - start) / 1000;
+writeNpy(labelsOut, r.labels, [X.rows]);
+process.stdout.write(`${JSON.stringify({ seconds, inertia: r.inertia, iterations: r.iterations, peakRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
