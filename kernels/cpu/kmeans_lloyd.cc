@@ -50,7 +50,7 @@ Lloyd::Lloyd(const float* X, int64_t n, int d, const DataStats& stats, int k, in
   std::fill(labels, labels + n, -1);
 }
 
-double Lloyd::iterate() {
+void Lloyd::iterate() {
   std::copy(labels_, labels_ + n_, previous_.begin());
   saved_sums_ = sums_;
   saved_counts_ = counts_;
@@ -61,7 +61,7 @@ double Lloyd::iterate() {
   for (int64_t i = 0; i < n_; ++i) ++counts_[labels_[i]];
   if (std::find(counts_.begin(), counts_.end(), 0) != counts_.end()) repair_empty();
   move_points();
-  return update_centroids();
+  update_centroids();
 }
 
 // The total sum of squares less the between-cluster part, all in double.
@@ -112,9 +112,8 @@ void Lloyd::measure_centroids() {
   });
 }
 
-// Moves every bound by the last shifts and returns the rows whose label may change by
-// these bounds, ordered by label (rows of one cluster cross similar groups, so a block of 4 shares
-// most of its work), then by row. The first time, every row.
+// Moves every bound by the last shifts and returns, in increasing order, the rows whose
+// label these bounds cannot vouch for. The first time, every row.
 std::vector<int64_t> Lloyd::candidates() {
   std::vector<int64_t> rows;
   if (labels_[0] < 0) {
@@ -133,94 +132,111 @@ std::vector<int64_t> Lloyd::candidates() {
       if (upper_[i] > std::max(nearest_other, half_gap_[a])) parts[part].push_back(i);
     }
   });
-  std::vector<int64_t> start(k_ + 1, 0);
-  for (const auto& p : parts)
-    for (const int64_t i : p) ++start[labels_[i] + 1];
-  std::partial_sum(start.begin(), start.end(), start.begin());
-  rows.resize(start[k_]);
-  for (const auto& p : parts)
-    for (const int64_t i : p) rows[start[labels_[i]]++] = i;
+  for (const auto& p : parts) rows.insert(rows.end(), p.begin(), p.end());
   return rows;
 }
 
-// For blocks of 4 rows: the distances to every centroid of each group that some row of
-// the block may be closer to than its bound says, the nearest of those and the old
-// centroid becoming the label, and fresh bounds for the groups measured.
+// The groups row i may have a nearer centroid in: after the exact distance to its own
+// centroid replaces the upper bound, those whose lower bound is below it. Every group
+// for a row without a label or bound yet.
+uint64_t Lloyd::screen(int64_t i) {
+  const int a = labels_[i];
+  if (a < 0 || upper_[i] == kInf) return groups_ == 64 ? ~uint64_t{0} : (uint64_t{1} << groups_) - 1;
+  const float* c = C_ + static_cast<int64_t>(a) * d_;
+  const float u = upper_[i] = std::sqrt(std::max(stats_.norms[i] + norms_[a] - 2 * dot1(row(i), c, d_), 0.0f));
+  if (u <= half_gap_[a]) return 0;
+  const float* lb = bounds(i);
+  uint64_t groups = 0;
+  for (int g = 0; g < groups_; ++g) groups |= static_cast<uint64_t>(lb[g] < u) << g;
+  return groups;
+}
+
+// For up to 4 rows at once: the distances to every centroid of the given groups, the
+// nearest of those (or the current centroid) becoming the label, and exact lower bounds
+// for the groups measured.
+void Lloyd::measure_block(const int64_t* ids, int live, uint64_t groups) {
+  float first[4][kMaxGroups], second[4][kMaxGroups];
+  int32_t which[4][kMaxGroups];
+  const float* a[4];
+  float best[4];
+  int32_t label[4];
+  for (int r = 0; r < 4; ++r) a[r] = row(ids[std::min(r, live - 1)]);
+  for (int r = 0; r < live; ++r) {
+    best[r] = upper_[ids[r]] * upper_[ids[r]];
+    label[r] = labels_[ids[r]];
+  }
+  for (int g = 0; g < groups_; ++g) {
+    if (!(groups >> g & 1)) continue;
+    for (int r = 0; r < live; ++r) {
+      first[r][g] = second[r][g] = kInf;
+      which[r][g] = -1;
+    }
+    const int c1 = std::min(k_, (g + 1) * group_size_);
+    for (int c0 = g * group_size_; c0 < c1; c0 += 4) {
+      const int width = std::min(4, c1 - c0);
+      const float* b[4];
+      for (int c = 0; c < 4; ++c) b[c] = C_ + static_cast<int64_t>(c0 + std::min(c, width - 1)) * d_;
+      float dots[4][4];
+      dot_block4(a, b, width, d_, dots);
+      for (int r = 0; r < live; ++r) {
+        float f = first[r][g], s = second[r][g];
+        int32_t w = which[r][g];
+        for (int c = 0; c < width; ++c) {
+          // Selects rather than branches: which centroid is nearest is unpredictable.
+          const float d2 = std::max(stats_.norms[ids[r]] + norms_[c0 + c] - 2 * dots[r][c], 0.0f);
+          const bool nearer = d2 < f;
+          s = nearer ? f : std::min(s, d2);
+          w = nearer ? c0 + c : w;
+          f = nearer ? d2 : f;
+        }
+        first[r][g] = f;
+        second[r][g] = s;
+        which[r][g] = w;
+      }
+    }
+    for (int r = 0; r < live; ++r)
+      if (first[r][g] < best[r]) {
+        best[r] = first[r][g];
+        label[r] = which[r][g];
+      }
+  }
+  for (int r = 0; r < live; ++r) {
+    const int64_t i = ids[r];
+    float* lb = bounds(i);
+    for (int g = 0; g < groups_; ++g)
+      if (groups >> g & 1) lb[g] = std::sqrt(which[r][g] == label[r] ? second[r][g] : first[r][g]);
+    const int old = labels_[i];
+    // The old centroid, unmeasured in its group, now counts among the others there.
+    if (old >= 0 && old != label[r] && !(groups >> group_of(old) & 1))
+      lb[group_of(old)] = std::min(lb[group_of(old)], upper_[i]);
+    upper_[i] = std::sqrt(best[r]);
+    labels_[i] = label[r];
+  }
+}
+
+// Screens the rows in order and measures the ones left, 4 at a time while their data is
+// still in cache, against the union of their groups. Blocks never span a fixed chunk of
+// the list, so they, and the result, do not depend on the thread count.
 void Lloyd::assign(const std::vector<int64_t>& rows) {
+  constexpr int64_t kChunk = 256;
   const int64_t count = static_cast<int64_t>(rows.size());
-  parallel_for((count + 3) / 4, threads_, [&](int64_t begin, int64_t end, int) {
-    bool need[kMaxGroups];
-    float first[4][kMaxGroups], second[4][kMaxGroups];
-    int32_t which[4][kMaxGroups];
-    for (int64_t blk = begin; blk < end; ++blk) {
-      const int64_t* ids = rows.data() + blk * 4;
-      const int live = static_cast<int>(std::min<int64_t>(4, count - blk * 4));
-      const float* a[4];
-      for (int r = 0; r < 4; ++r) a[r] = row(ids[std::min(r, live - 1)]);
-      // The rows of the next block are scattered in X: fetch them while this one computes.
-      if (blk + 1 < end)
-        for (int r = 0; r < 4 && (blk + 1) * 4 + r < count; ++r)
-          for (int j = 0; j < d_; j += 16) __builtin_prefetch(row(ids[4 + r]) + j);
-      std::fill(need, need + groups_, false);
-      float best[4];
-      int32_t label[4];
-      for (int r = 0; r < live; ++r) {
-        const int64_t i = ids[r];
-        label[r] = labels_[i];
-        // The exact distance to the current centroid first: it may clear the bounds.
-        const bool known = label[r] >= 0 && upper_[i] != kInf;
-        if (known) {
-          const float* c = C_ + static_cast<int64_t>(label[r]) * d_;
-          upper_[i] = std::sqrt(std::max(stats_.norms[i] + norms_[label[r]] - 2 * dot1(a[r], c, d_), 0.0f));
+  parallel_for((count + kChunk - 1) / kChunk, threads_, [&](int64_t begin, int64_t end, int) {
+    for (int64_t chunk = begin; chunk < end; ++chunk) {
+      int64_t pending[4];
+      int live = 0;
+      uint64_t groups = 0;
+      for (int64_t j = chunk * kChunk; j < std::min(count, (chunk + 1) * kChunk); ++j) {
+        const uint64_t g = screen(rows[j]);
+        if (g == 0) continue;
+        pending[live++] = rows[j];
+        groups |= g;
+        if (live == 4) {
+          measure_block(pending, live, groups);
+          live = 0;
+          groups = 0;
         }
-        best[r] = upper_[i] * upper_[i];
-        if (known && upper_[i] <= half_gap_[label[r]]) continue;
-        const float* lb = bounds(i);
-        for (int g = 0; g < groups_; ++g) need[g] |= lb[g] < upper_[i];
       }
-      for (int g = 0; g < groups_; ++g) {
-        if (!need[g]) continue;
-        for (int r = 0; r < live; ++r) {
-          first[r][g] = second[r][g] = kInf;
-          which[r][g] = -1;
-        }
-        const int c1 = std::min(k_, (g + 1) * group_size_);
-        for (int c0 = g * group_size_; c0 < c1; c0 += 4) {
-          const int width = std::min(4, c1 - c0);
-          const float* b[4];
-          for (int c = 0; c < 4; ++c) b[c] = C_ + static_cast<int64_t>(c0 + std::min(c, width - 1)) * d_;
-          float dots[4][4];
-          dot_block4(a, b, width, d_, dots);
-          for (int r = 0; r < live; ++r)
-            for (int c = 0; c < width; ++c) {
-              const float d2 = std::max(stats_.norms[ids[r]] + norms_[c0 + c] - 2 * dots[r][c], 0.0f);
-              if (d2 < first[r][g]) {
-                second[r][g] = first[r][g];
-                first[r][g] = d2;
-                which[r][g] = c0 + c;
-              } else if (d2 < second[r][g]) {
-                second[r][g] = d2;
-              }
-            }
-        }
-        for (int r = 0; r < live; ++r)
-          if (first[r][g] < best[r]) {
-            best[r] = first[r][g];
-            label[r] = which[r][g];
-          }
-      }
-      for (int r = 0; r < live; ++r) {
-        const int64_t i = ids[r];
-        float* lb = bounds(i);
-        for (int g = 0; g < groups_; ++g)
-          if (need[g]) lb[g] = std::sqrt(which[r][g] == label[r] ? second[r][g] : first[r][g]);
-        const int old = labels_[i];
-        // The old centroid, unmeasured in its group, now counts among the others there.
-        if (old >= 0 && old != label[r] && !need[group_of(old)])
-          lb[group_of(old)] = std::min(lb[group_of(old)], upper_[i]);
-        upper_[i] = std::sqrt(best[r]);
-        labels_[i] = label[r];
-      }
+      if (live > 0) measure_block(pending, live, groups);
     }
   });
 }
@@ -268,8 +284,7 @@ void Lloyd::move_points() {
   });
 }
 
-double Lloyd::update_centroids() {
-  double total = 0;
+void Lloyd::update_centroids() {
   std::fill(drift_.begin(), drift_.end(), 0.0f);
   for (int c = 0; c < k_; ++c) {
     float* x = C_ + static_cast<int64_t>(c) * d_;
@@ -283,9 +298,7 @@ double Lloyd::update_centroids() {
     }
     shift_[c] = static_cast<float>(std::sqrt(s));
     drift_[group_of(c)] = std::max(drift_[group_of(c)], shift_[c]);
-    total += s;
   }
-  return total;
 }
 
 }  // namespace lookalike

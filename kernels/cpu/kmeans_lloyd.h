@@ -26,8 +26,8 @@ class Lloyd {
   Lloyd(const float* X, int64_t n, int d, const DataStats& stats, int k, int threads, int32_t* labels,
         float* centroids);
 
-  // One assignment and update; returns the summed squared centroid shift.
-  double iterate();
+  // One assignment and update.
+  void iterate();
 
   // Sum of squared distances of the points to their cluster means, from the cluster sums.
   double inertia() const;
@@ -41,10 +41,12 @@ class Lloyd {
   int group_of(int c) const { return c / group_size_; }
   void measure_centroids();
   std::vector<int64_t> candidates();
+  uint64_t screen(int64_t i);
+  void measure_block(const int64_t* ids, int live, uint64_t groups);
   void assign(const std::vector<int64_t>& rows);
   void repair_empty();
   void move_points();
-  double update_centroids();
+  void update_centroids();
 
   const float* X_;
   const int64_t n_;

@@ -1,13 +1,14 @@
 import { LookalikeError } from '../core/errors.js';
 import { kmeans } from '../native/kmeans.js';
 import { readMatrix, writeNpy } from '../npy/npy.js';
-import { intOption, parse } from './args.js';
+import { intOption, numberOption, parse } from './args.js';
 
 export const KMEANS_HELP = `lookalike kmeans --input X.npy --k K --output labels.npy [options]
 
 Clusters the rows of a float32 or float64 .npy matrix (n x d) into K clusters: greedy
-k-means++ seeds, then Lloyd iterations until the centroids stop moving (scikit-learn's
-tolerance) or --max-iterations. Writes the cluster of each row (int32, n) to --output.
+k-means++ seeds, then Lloyd iterations until one lowers the inertia (the sum of squared
+distances to the centroids) by less than --tolerance of it, or --max-iterations.
+Writes the cluster of each row (int32, n) to --output.
 
 Options:
   --input FILE          the matrix, one row per point
@@ -16,6 +17,8 @@ Options:
   --centroids FILE      also write the centroids (.npy, float32, K x d)
   --seed N              seed of the k-means++ draws (default 1)
   --max-iterations N    Lloyd iterations at most (default 300)
+  --tolerance X         relative inertia decrease to stop at (default 1e-5; 0: until no
+                        label changes)
   --threads N           threads (default: all cores); the result does not depend on it
   --json                print the result as JSON
 
@@ -24,7 +27,7 @@ Exit status: 0 clustered, 1 error (e.g. an unreadable or malformed input file), 
 export async function kmeansCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     input: { type: 'string' }, k: { type: 'string' }, output: { type: 'string' }, centroids: { type: 'string' },
-    seed: { type: 'string' }, 'max-iterations': { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' },
+    seed: { type: 'string' }, 'max-iterations': { type: 'string' }, tolerance: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' },
   }, { min: 0, max: 0, usage: 'lookalike kmeans --input X.npy --k K --output labels.npy' });
   if (values.help) {
     process.stdout.write(`${KMEANS_HELP}\n`);
@@ -34,6 +37,7 @@ export async function kmeansCommand(argv: string[]): Promise<number> {
     if (values[name] === undefined) throw new LookalikeError('BAD_ARGUMENT', `--${name} is required; see lookalike kmeans --help`);
   const seed = intOption(values.seed, 'seed', 1, 0, 2 ** 32);
   const maxIterations = intOption(values['max-iterations'], 'max-iterations', 300, 1, 100_000);
+  const tolerance = numberOption(values.tolerance, 'tolerance', 1e-5, 0, 1);
   const threads = intOption(values.threads, 'threads', 0, 0, 1024);
   intOption(values.k, 'k', 0, 1);
   const input = String(values.input);
@@ -46,7 +50,7 @@ export async function kmeansCommand(argv: string[]): Promise<number> {
     throw new LookalikeError('BAD_FILE', `${input}: row ${Math.floor(bad / X.cols)}, column ${bad % X.cols} is ${X.data[bad]}; k-means needs finite values`);
 
   const started = performance.now();
-  const result = kmeans(X.data, X.rows, X.cols, k, { seed, maxIterations, threads });
+  const result = kmeans(X.data, X.rows, X.cols, k, { seed, maxIterations, tolerance, threads });
   const seconds = (performance.now() - started) / 1000;
   writeNpy(String(values.output), result.labels, [X.rows]);
   if (values.centroids !== undefined) writeNpy(String(values.centroids), result.centroids, [k, X.cols]);

@@ -6,7 +6,7 @@ export interface KmeansOptions {
   seed?: number;
   /** Lloyd iterations at most (default 300, as scikit-learn). */
   maxIterations?: number;
-  /** Stop when an iteration moves the centroids by at most this times the data's mean column variance, summed squared (default 1e-4, as scikit-learn). */
+  /** Stop when an iteration lowers the inertia by at most this fraction of it (default 1e-5; 0: when no label changes). */
   tolerance?: number;
   threads?: number;
 }
@@ -34,7 +34,7 @@ export function kmeans(X: Float32Array, n: number, d: number, k: number, options
     throw new LookalikeError('BAD_ARGUMENT', `k must be an integer from 1 to the number of rows (${n}), got ${k}`);
   const seed = integer('seed', options.seed ?? 1, 0, 2 ** 32);
   const maxIterations = integer('maxIterations', options.maxIterations ?? 300, 1, 100_000);
-  const tolerance = finiteNumber('tolerance', options.tolerance ?? 1e-4, 0, 1);
+  const tolerance = finiteNumber('tolerance', options.tolerance ?? 1e-5, 0, 1);
   const threads = threadCount(options.threads);
   return callNative('kmeans', (kn) => kn.kmeans(X, n, d, k, seed, maxIterations, tolerance, threads));
 }
