@@ -16,9 +16,11 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 // At most this many groups, so the bounds take at most 64 floats per point.
 constexpr int kMaxGroups = 64;
 
+// Groups of 1, 2 or 4 centroids (whole groups in every block of 4 measured together),
+// else of a multiple of 4 (whole blocks in every group).
 int group_size_for(int k) {
   const int size = (k + kMaxGroups - 1) / kMaxGroups;
-  return std::max(4, (size + 3) / 4 * 4);
+  return size <= 1 ? 1 : size <= 2 ? 2 : (size + 3) / 4 * 4;
 }
 
 }  // namespace
@@ -153,7 +155,8 @@ uint64_t Lloyd::screen(int64_t i) {
 
 // For up to 4 rows at once: the distances to every centroid of the given groups, the
 // nearest of those (or the current centroid) becoming the label, and exact lower bounds
-// for the groups measured.
+// for the groups measured. Centroids are measured 4 at a time, so a needed group smaller
+// than 4 brings the rest of its block of 4 along, and those get exact bounds too.
 void Lloyd::measure_block(const int64_t* ids, int live, uint64_t groups) {
   float first[4][kMaxGroups], second[4][kMaxGroups];
   int32_t which[4][kMaxGroups];
@@ -165,49 +168,50 @@ void Lloyd::measure_block(const int64_t* ids, int live, uint64_t groups) {
     best[r] = upper_[ids[r]] * upper_[ids[r]];
     label[r] = labels_[ids[r]];
   }
-  for (int g = 0; g < groups_; ++g) {
-    if (!(groups >> g & 1)) continue;
-    for (int r = 0; r < live; ++r) {
-      first[r][g] = second[r][g] = kInf;
-      which[r][g] = -1;
-    }
-    const int c1 = std::min(k_, (g + 1) * group_size_);
-    for (int c0 = g * group_size_; c0 < c1; c0 += 4) {
-      const int width = std::min(4, c1 - c0);
-      const float* b[4];
-      for (int c = 0; c < 4; ++c) b[c] = C_ + static_cast<int64_t>(c0 + std::min(c, width - 1)) * d_;
-      float dots[4][4];
-      dot_block4(a, b, width, d_, dots);
+  uint64_t measured = 0;
+  for (int c0 = 0; c0 < k_; c0 += 4) {
+    const int width = std::min(4, k_ - c0);
+    const int g0 = group_of(c0), g1 = group_of(c0 + width - 1);
+    const uint64_t span = (g1 == 63 ? ~uint64_t{0} : (uint64_t{2} << g1) - 1) & ~((uint64_t{1} << g0) - 1);
+    if (!(groups & span)) continue;
+    for (int g = g0; g <= g1; ++g) {
+      if (measured >> g & 1) continue;
+      measured |= uint64_t{1} << g;
       for (int r = 0; r < live; ++r) {
-        float f = first[r][g], s = second[r][g];
-        int32_t w = which[r][g];
-        for (int c = 0; c < width; ++c) {
-          // Selects rather than branches: which centroid is nearest is unpredictable.
-          const float d2 = std::max(stats_.norms[ids[r]] + norms_[c0 + c] - 2 * dots[r][c], 0.0f);
-          const bool nearer = d2 < f;
-          s = nearer ? f : std::min(s, d2);
-          w = nearer ? c0 + c : w;
-          f = nearer ? d2 : f;
-        }
-        first[r][g] = f;
-        second[r][g] = s;
-        which[r][g] = w;
+        first[r][g] = second[r][g] = kInf;
+        which[r][g] = -1;
       }
     }
+    const float* b[4];
+    for (int c = 0; c < 4; ++c) b[c] = C_ + static_cast<int64_t>(c0 + std::min(c, width - 1)) * d_;
+    float dots[4][4];
+    dot_block4(a, b, width, d_, dots);
     for (int r = 0; r < live; ++r)
-      if (first[r][g] < best[r]) {
-        best[r] = first[r][g];
-        label[r] = which[r][g];
+      for (int c = 0; c < width; ++c) {
+        // Selects rather than branches: which centroid is nearest is unpredictable.
+        const int g = group_of(c0 + c);
+        const float d2 = std::max(stats_.norms[ids[r]] + norms_[c0 + c] - 2 * dots[r][c], 0.0f);
+        const bool nearer = d2 < first[r][g];
+        second[r][g] = nearer ? first[r][g] : std::min(second[r][g], d2);
+        which[r][g] = nearer ? c0 + c : which[r][g];
+        first[r][g] = nearer ? d2 : first[r][g];
       }
   }
+  for (int g = 0; g < groups_; ++g)
+    if (measured >> g & 1)
+      for (int r = 0; r < live; ++r)
+        if (first[r][g] < best[r]) {
+          best[r] = first[r][g];
+          label[r] = which[r][g];
+        }
   for (int r = 0; r < live; ++r) {
     const int64_t i = ids[r];
     float* lb = bounds(i);
     for (int g = 0; g < groups_; ++g)
-      if (groups >> g & 1) lb[g] = std::sqrt(which[r][g] == label[r] ? second[r][g] : first[r][g]);
+      if (measured >> g & 1) lb[g] = std::sqrt(which[r][g] == label[r] ? second[r][g] : first[r][g]);
     const int old = labels_[i];
     // The old centroid, unmeasured in its group, now counts among the others there.
-    if (old >= 0 && old != label[r] && !(groups >> group_of(old) & 1))
+    if (old >= 0 && old != label[r] && !(measured >> group_of(old) & 1))
       lb[group_of(old)] = std::min(lb[group_of(old)], upper_[i]);
     upper_[i] = std::sqrt(best[r]);
     labels_[i] = label[r];

@@ -14,12 +14,13 @@ struct DataStats {
 
 DataStats data_stats(const float* X, int64_t n, int d, int threads);
 
-// Centroids are kept in groups of consecutive indices; per point, an upper bound on the
-// distance to its centroid and, per group, a lower bound on the distance to the group's
-// other centroids. When the centroids move, the bounds move by the shifts; a point whose
-// upper bound stays below every group bound (or half the gap from its centroid to the
-// next) keeps its label unread, and the others are measured only against the groups
-// whose bound they cross, 4 points by 4 centroids at a time.
+// Centroids are kept in at most 64 groups of consecutive indices (single centroids for
+// k <= 64); per point, an upper bound on the distance to its centroid and, per group, a
+// lower bound on the distance to the group's other centroids. When the centroids move,
+// the bounds move by the shifts; a point whose upper bound stays below every group bound
+// (or half the gap from its centroid to the next) keeps its label unread, and the others
+// are measured only against the groups whose bound they cross, 4 points by 4 centroids
+// at a time.
 class Lloyd {
  public:
   // centroids (k x d) holds the start and, after each iterate(), the means of the clusters.
