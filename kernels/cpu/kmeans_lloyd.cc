@@ -25,21 +25,27 @@ int group_size_for(int k) {
 
 }  // namespace
 
+// One pass: sums of x - x0 for the first row x0, which keeps the total sum of squares
+// well conditioned when the data sit far from the origin.
 DataStats data_stats(const float* X, int64_t n, int d, int threads) {
   DataStats s;
   s.norms.resize(n);
-  s.mean = chunked_sum(n, d, threads, [&](int64_t begin, int64_t end, double* out) {
+  const std::vector<double> sums = chunked_sum(n, d + 1, threads, [&](int64_t begin, int64_t end, double* out) {
     for (int64_t i = begin; i < end; ++i) {
       const float* x = X + i * d;
       s.norms[i] = dot1(x, x, d);
-      for (int j = 0; j < d; ++j) out[j] += x[j];
+      for (int j = 0; j < d; ++j) out[j] += x[j] - X[j];
+      out[d] += squared_difference(x, X, d);
     }
   });
-  for (double& m : s.mean) m /= static_cast<double>(n);
-  const std::vector<float> mean(s.mean.begin(), s.mean.end());
-  s.total = chunked_sum(n, 1, threads, [&](int64_t begin, int64_t end, double* out) {
-    for (int64_t i = begin; i < end; ++i) out[0] += squared_difference(X + i * d, mean.data(), d);
-  })[0];
+  s.mean.resize(d);
+  double shift = 0;
+  for (int j = 0; j < d; ++j) {
+    const double offset = sums[j] / static_cast<double>(n);
+    s.mean[j] = X[j] + offset;
+    shift += offset * offset;
+  }
+  s.total = std::max(sums[d] - static_cast<double>(n) * shift, 0.0);
   return s;
 }
 
