@@ -11,7 +11,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { intOption } from '../cli/args.js';
+import { intOption, numberOption } from '../cli/args.js';
 import { LookalikeError, errorMessage } from '../core/errors.js';
 import { adjustedRandIndex, withinClusterSumOfSquares } from '../evaluation/clustering.js';
 import { pcaProject } from '../native/pca.js';
@@ -25,6 +25,7 @@ export const KMEANS_BENCH_HELP = `Options (kmeans):
   --no-reference     skip scikit-learn
   --repeat N         run each side N times, one after the other, and keep the fastest (default 1)
   --threads N        our threads (default 0: all cores, as scikit-learn)
+  --tolerance X      our stopping tolerance (default: the kernel's, 1e-5)
   --json             print the results as JSON`;
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -64,6 +65,7 @@ interface Options {
   reference: boolean;
   repeat: number;
   threads: number;
+  tolerance: number;
   json: boolean;
 }
 
@@ -87,7 +89,7 @@ export async function kmeansBench(argv: string[]): Promise<void> {
         };
         const oursLabels = join(tmp, `ours-${input}-${k}.npy`);
         const refLabels = join(tmp, `sklearn-${input}-${k}.npy`);
-        const childArgs = [fileURLToPath(new URL('kmeans-child.js', import.meta.url)), path, String(k), oursLabels, String(opts.threads)];
+        const childArgs = [fileURLToPath(new URL('kmeans-child.js', import.meta.url)), path, String(k), oursLabels, String(opts.threads), String(opts.tolerance)];
         const refArgs = [join(REPO, 'src/bench/sklearn_kmeans.py'), path, String(k), refLabels];
         // Both sides are deterministic: repeats differ in time only. They alternate, so a
         // burst of load on the shared machine does not fall on one side alone.
@@ -131,7 +133,7 @@ function parseOptions(argv: string[]): Options {
       args: argv,
       options: {
         vectors: { type: 'string' }, labels: { type: 'string' }, ks: { type: 'string' }, inputs: { type: 'string' },
-        'no-reference': { type: 'boolean' }, repeat: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' },
+        'no-reference': { type: 'boolean' }, repeat: { type: 'string' }, threads: { type: 'string' }, tolerance: { type: 'string' }, json: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -150,6 +152,7 @@ function parseOptions(argv: string[]): Options {
     reference: values['no-reference'] !== true,
     repeat: intOption(values.repeat, 'repeat', 1, 1, 100),
     threads: intOption(values.threads, 'threads', 0, 0, 1024),
+    tolerance: numberOption(values.tolerance, 'tolerance', 1e-5, 0, 1),
     json: values.json === true,
   };
 }
@@ -228,7 +231,7 @@ function table(opts: Options, full: Matrix, rows: Row[]): string {
   return `${[
     `k-means benchmark: ${full.rows} x ${full.cols} vectors from ${opts.vectors}; class labels ${opts.labels}`,
     `Machine: ${m.cpu}, ${m.cores} cores; Node ${m.node} (${m.platform})`,
-    `Ours: lookalike kmeans (seed 1, ${opts.threads === 0 ? 'all cores' : `${opts.threads} threads`}). Reference: scikit-learn KMeans(k-means++, n_init=1, random_state=0), all cores.`,
+    `Ours: lookalike kmeans (seed 1, tolerance ${opts.tolerance}, ${opts.threads === 0 ? 'all cores' : `${opts.threads} threads`}). Reference: scikit-learn KMeans(k-means++, n_init=1, random_state=0), all cores.`,
     `Seconds: the fit alone, in a process of its own${opts.repeat > 1 ? `, fastest of ${opts.repeat} alternating runs` : ''}. WCSS: within-cluster sum of squares of the labels in the clustered space.`,
     '',
     ...versus,

@@ -3,20 +3,20 @@
  * alone: k-means of one .npy matrix, labels to a .npy, one JSON line as the scikit-learn
  * script prints (seconds exclude loading).
  *
- *   node dist/bench/kmeans-child.js X.npy K LABELS_OUT.npy [THREADS]
+ *   node dist/bench/kmeans-child.js X.npy K LABELS_OUT.npy [THREADS [TOLERANCE]]
  */
 import { readFileSync } from 'node:fs';
 import { kmeans } from '../native/kmeans.js';
 import { readMatrix, writeNpy } from '../npy/npy.js';
 
-const [path, k, labelsOut, threads] = process.argv.slice(2);
+const [path, k, labelsOut, threads, tolerance] = process.argv.slice(2);
 if (!path || !k || !labelsOut) {
-  process.stderr.write('usage: kmeans-child X.npy K LABELS_OUT.npy [THREADS]\n');
+  process.stderr.write('usage: kmeans-child X.npy K LABELS_OUT.npy [THREADS [TOLERANCE]]\n');
   process.exit(2);
 }
 const X = readMatrix(path);
 const start = performance.now();
-const r = kmeans(X.data, X.rows, X.cols, Number(k), { seed: 1, threads: Number(threads ?? 0) });
+const r = kmeans(X.data, X.rows, X.cols, Number(k), { seed: 1, threads: Number(threads ?? 0), ...(tolerance !== undefined && { tolerance: Number(tolerance) }) });
 const seconds = (performance.now() - start) / 1000;
 writeNpy(labelsOut, r.labels, [X.rows]);
 process.stdout.write(`${JSON.stringify({ seconds, inertia: r.inertia, iterations: r.iterations, peakRssMB: peakRssMB() })}\n`);
