@@ -31,6 +31,12 @@ describe('lookalike kmeans', () => {
     expect(readNpy(centroids)).toMatchObject({ dtype: '<f4', shape: [5, 12] });
   });
 
+  it('prints its help', () => {
+    const r = lookalike(['kmeans', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^lookalike kmeans --input X\.npy --k K --output labels\.npy/);
+  });
+
   it('prints a summary without --json', () => {
     const r = lookalike(['kmeans', '--input', input, '--k', '5', '--output', join(dir, 'l2.npy')]);
     expect(r.code, r.stderr).toBe(0);
