@@ -14,6 +14,7 @@
         "kernels/napi/pca.cc",
         "kernels/napi/tsne.cc",
         "kernels/napi/cuda.cc",
+        "kernels/napi/kmeans.cc",
         "kernels/cpu/gemm.cc",
         "kernels/cpu/small_linalg.cc",
         "kernels/cpu/pca.cc",
@@ -34,7 +35,10 @@
         "kernels/cpu/knn_tree.cc",
         "kernels/cpu/knn_kmeans.cc",
         "kernels/cpu/knn_exact.cc",
-        "kernels/cpu/knn_approx.cc"
+        "kernels/cpu/knn_approx.cc",
+        "kernels/cpu/kmeans.cc",
+        "kernels/cpu/kmeans_seed.cc",
+        "kernels/cpu/kmeans_lloyd.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { embedCommand } from './cli/embed-command.js';
 import { evalCommand } from './cli/eval-command.js';
 import { indexCommand } from './cli/index-command.js';
+import { kmeansCommand } from './cli/kmeans-command.js';
 import { learnCommand } from './cli/learn-command.js';
 import { searchCommand } from './cli/search-command.js';
 import { tsneCommand } from './cli/tsne-command.js';
@@ -17,6 +18,7 @@ Usage:
   lookalike eval <folder>      retrieval quality on a folder labelled by sub-folder names
   lookalike learn              learn a projection head from the folder labels; search uses it
   lookalike tsne               2-D t-SNE layout of the rows of a .npy matrix
+  lookalike kmeans             cluster the rows of a .npy matrix (k-means), labels to a .npy
   lookalike <command> --help   options of a command
 
 The database is data/lookalike.db unless --db or $LOOKALIKE_DB says otherwise.
@@ -33,6 +35,7 @@ const COMMANDS = new Map<string, (argv: string[]) => Promise<number>>([
   ['eval', evalCommand],
   ['learn', learnCommand],
   ['tsne', tsneCommand],
+  ['kmeans', kmeansCommand],
 ]);
 
 async function main(argv: string[]): Promise<number> {

@@ -10,6 +10,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   lookalike::napi::register_quality(env, exports);
   lookalike::napi::register_knn(env, exports);
   lookalike::napi::register_cuda(env, exports);
+  lookalike::napi::register_kmeans(env, exports);
 
   return exports;
 }

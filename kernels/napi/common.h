@@ -59,5 +59,6 @@ void register_repulsion(Napi::Env env, Napi::Object exports);
 void register_quality(Napi::Env env, Napi::Object exports);
 void register_knn(Napi::Env env, Napi::Object exports);
 void register_cuda(Napi::Env env, Napi::Object exports);
+void register_kmeans(Napi::Env env, Napi::Object exports);
 
 }  // namespace lookalike::napi

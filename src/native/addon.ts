@@ -37,6 +37,9 @@ export interface NativeKernels {
   knnApprox(
     X: Float32Array, n: number, d: number, k: number, seed: number, threads: number,
   ): { indices: Int32Array; distances: Float32Array };
+  kmeans(
+    X: Float32Array, n: number, d: number, k: number, seed: number, maxIterations: number, tolerance: number, threads: number,
+  ): { labels: Int32Array; centroids: Float32Array; inertia: number; iterations: number; history: Float64Array };
 
   /** Whether nvcc built the CUDA kernels into this addon; the optional members below exist only then. */
   cudaBuilt: boolean;

@@ -1,0 +1,34 @@
+// k-means clustering: greedy k-means++ seeds drawn from a sample of the rows, then Lloyd
+// iterations whose assignment step skips the rows that distance bounds prove cannot
+// change cluster.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace lookalike {
+
+struct KmeansParams {
+  int k = 8;
+  uint64_t seed = 1;
+  int max_iterations = 300;
+  // Stop when an iteration lowers the inertia by at most tolerance times the inertia
+  // (0: only when no label changes). On the CIFAR-10 vectors (full and PCA-256, k = 10 and
+  // 100, 3 seeds each), 1e-5 stops after 35 to 86 iterations within 0.06 % of the inertia
+  // at convergence, which takes 66 to 181.
+  double tolerance = 1e-5;
+  int threads = 0;
+};
+
+struct KmeansResult {
+  double inertia = 0;  // sum of squared distances of the points to their centroids
+  int iterations = 0;
+  std::vector<double> history;  // the inertia after each iteration, never increasing
+};
+
+// X: n x d row-major, 1 <= k <= n. Writes labels (n) and centroids (k x d row-major);
+// each centroid is the mean of the points labelled with it. Deterministic for a seed,
+// whatever the thread count.
+KmeansResult kmeans(const float* X, int64_t n, int d, const KmeansParams& params, int32_t* labels,
+                    float* centroids);
+
+}  // namespace lookalike

@@ -1,0 +1,40 @@
+import { LookalikeError } from '../core/errors.js';
+import { callNative } from './addon.js';
+import { finiteNumber, integer, matrix, threadCount } from './validate.js';
+
+export interface KmeansOptions {
+  seed?: number;
+  /** Lloyd iterations at most (default 300, as scikit-learn). */
+  maxIterations?: number;
+  /** Stop when an iteration lowers the inertia by at most this fraction of it (default 1e-5; 0: when no label changes). */
+  tolerance?: number;
+  threads?: number;
+}
+
+export interface KmeansResult {
+  /** n cluster indices in 0..k-1. */
+  labels: Int32Array;
+  /** k x d, row-major: the mean of each cluster. */
+  centroids: Float32Array;
+  /** Sum of squared distances of the rows to their centroids. */
+  inertia: number;
+  iterations: number;
+  /** The inertia after each iteration, never increasing. */
+  history: Float64Array;
+}
+
+/**
+ * k-means of the rows of X (n x d, row-major): greedy k-means++ seeds, then Lloyd
+ * iterations that skip the rows whose distance bounds prove their label cannot change.
+ * Deterministic for a seed, whatever the thread count.
+ */
+export function kmeans(X: Float32Array, n: number, d: number, k: number, options: KmeansOptions = {}): KmeansResult {
+  matrix('X', X, n, d);
+  if (!Number.isInteger(k) || k < 1 || k > n)
+    throw new LookalikeError('BAD_ARGUMENT', `k must be an integer from 1 to the number of rows (${n}), got ${k}`);
+  const seed = integer('seed', options.seed ?? 1, 0, 2 ** 32);
+  const maxIterations = integer('maxIterations', options.maxIterations ?? 300, 1, 100_000);
+  const tolerance = finiteNumber('tolerance', options.tolerance ?? 1e-5, 0, 1);
+  const threads = threadCount(options.threads);
+  return callNative('kmeans', (kn) => kn.kmeans(X, n, d, k, seed, maxIterations, tolerance, threads));
+}
