@@ -31,21 +31,6 @@ Napi::Value affinities_js(const Napi::CallbackInfo& info) {
   });
 }
 
-// attractionNn(indptr, indices, values, Y, threads) -> { forces, sumPLogW }
-Napi::Value attraction_js(const Napi::CallbackInfo& info) {
-  return guard(info, [&] {
-    auto env = info.Env();
-    CsrView P = csr_arg(info, 0);
-    auto Y = f32(info[3], "Y");
-    auto forces = Napi::Float32Array::New(env, Y.size);
-    const double s = attraction_nn(P, Y.data, forces.Data(), true, static_cast<int>(integer(info[4])));
-    auto result = Napi::Object::New(env);
-    result.Set("forces", forces);
-    result.Set("sumPLogW", s);
-    return static_cast<Napi::Value>(result);
-  });
-}
-
 // tsneGradient(indptr, indices, values, Y, exaggeration, repulsion, threads) -> { gradient, z, kl }
 Napi::Value gradient_js(const Napi::CallbackInfo& info) {
   return guard(info, [&] {
@@ -85,7 +70,6 @@ Napi::Value optimize_js(const Napi::CallbackInfo& info) {
 
 void register_tsne(Napi::Env env, Napi::Object exports) {
   exports.Set("affinitiesPerplexity", Napi::Function::New(env, affinities_js, "affinitiesPerplexity"));
-  exports.Set("attractionNn", Napi::Function::New(env, attraction_js, "attractionNn"));
   exports.Set("tsneGradient", Napi::Function::New(env, gradient_js, "tsneGradient"));
   exports.Set("tsneOptimize", Napi::Function::New(env, optimize_js, "tsneOptimize"));
 }

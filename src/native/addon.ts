@@ -12,9 +12,6 @@ export interface NativeKernels {
   affinitiesPerplexity(
     indices: Int32Array, distances: Float32Array, n: number, k: number, perplexity: number, threads: number,
   ): { indptr: Int32Array; indices: Int32Array; values: Float32Array };
-  attractionNn(
-    indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array, threads: number,
-  ): { forces: Float32Array; sumPLogW: number };
   tsneGradient(
     indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array,
     exaggeration: number, repulsion: 'fft' | 'exact', threads: number,

@@ -22,14 +22,6 @@ export function affinities(
   return callNative('affinities', (kn) => kn.affinitiesPerplexity(indices, distances, n, k, perplexity, t));
 }
 
-/** The attractive half of the t-SNE gradient and sum p·log(1 + d²) (for the KL divergence). */
-export function attraction(P: Csr, Y: Float32Array, threads?: number): { forces: Float32Array; sumPLogW: number } {
-  const n = checkAffinities(P);
-  matrix('Y', Y, n, 2);
-  const t = threadCount(threads);
-  return callNative('attraction', (k) => k.attractionNn(P.indptr, P.indices, P.values, Y, t));
-}
-
 /**
  * The KL gradient at Y (without the factor 4, as FIt-SNE and openTSNE), Z = sum of the
  * Student-t weights, and KL(P‖Q) at exaggeration 1: what one optimiser step computes.
