@@ -16,6 +16,7 @@
         "kernels/napi/cuda.cc",
         "kernels/napi/kmeans.cc",
         "kernels/cpu/gemm.cc",
+        "kernels/cpu/column_means.cc",
         "kernels/cpu/small_linalg.cc",
         "kernels/cpu/pca.cc",
         "kernels/cpu/affinity.cc",

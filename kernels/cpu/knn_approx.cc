@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "column_means.h"
 #include "knn_join.h"
 #include "knn_partition.h"
 #include "lookalike/knn.h"

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "column_means.h"
 #include "knn_join.h"
 #include "knn_partition.h"
 #include "lookalike/knn.h"

@@ -147,21 +147,6 @@ void check_knn_arguments(const char* what, int64_t n, int d, int k) {
     throw KernelError("BAD_ARGUMENT", std::string(what) + ": need 2 <= n < 2^31, d >= 1 and 1 <= k < n");
 }
 
-std::vector<double> column_means(const float* X, int64_t n, int d, int threads) {
-  const int parts = parallel_parts(n, threads);
-  std::vector<std::vector<double>> partial(parts, std::vector<double>(d, 0.0));
-  parallel_for(n, threads, [&](int64_t begin, int64_t end, int part) {
-    double* s = partial[part].data();
-    for (int64_t i = begin; i < end; ++i)
-      for (int p = 0; p < d; ++p) s[p] += X[i * d + p];
-  });
-  std::vector<double> mean(d, 0.0);
-  for (const auto& s : partial)
-    for (int p = 0; p < d; ++p) mean[p] += s[p];
-  for (double& m : mean) m /= static_cast<double>(n);
-  return mean;
-}
-
 Packed pack_groups(const float* X, int d, const double* mean, const std::vector<int32_t>& order,
                    const std::vector<int64_t>& ends, int threads) {
   Packed P;

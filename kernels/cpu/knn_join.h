@@ -15,9 +15,6 @@ constexpr int kPanel = 48;
 // Throws BAD_ARGUMENT unless n >= 2, d >= 1 and 1 <= k < n (callers validate first).
 void check_knn_arguments(const char* what, int64_t n, int d, int k);
 
-// Column means in double, the centre the packed points are shifted by.
-std::vector<double> column_means(const float* X, int64_t n, int d, int threads);
-
 // Points in slot order. Each group starts on a panel boundary; padding slots have id -1,
 // zero coordinates and an infinite norm, so they never pass a compare.
 struct Packed {

@@ -4,29 +4,16 @@
 #include <cmath>
 #include <vector>
 
+#include "column_means.h"
 #include "lookalike/gemm.h"
 #include "lookalike/parallel.h"
 #include "lookalike/status.h"
+#include "pca_scores.h"
 #include "random.h"
 #include "small_linalg.h"
 
 namespace lookalike {
 namespace {
-
-std::vector<double> column_means(const float* X, int64_t n, int d, int threads) {
-  const int parts = parallel_parts(n, threads);
-  std::vector<std::vector<double>> partial(parts, std::vector<double>(d, 0.0));
-  parallel_for(n, threads, [&](int64_t begin, int64_t end, int part) {
-    double* s = partial[part].data();
-    for (int64_t i = begin; i < end; ++i)
-      for (int j = 0; j < d; ++j) s[j] += X[i * d + j];
-  });
-  std::vector<double> mean(d, 0.0);
-  for (auto& p : partial)
-    for (int j = 0; j < d; ++j) mean[j] += p[j];
-  for (double& m : mean) m /= static_cast<double>(n);
-  return mean;
-}
 
 // Y (rows x m) -= 1 * (mean^T B) for B (d x m): centres a product X B after the fact,
 // so X itself is never copied.
@@ -109,20 +96,9 @@ void pca_project(const float* X, int64_t n, int d, const PcaParams& params, floa
   gemm_tn(Z.data(), d, m, Z.data(), m, S.data(), threads);
   std::vector<double> U;
   const std::vector<double> values = symmetric_eigen(std::vector<double>(S.begin(), S.end()), m, U);
-  std::vector<float> US(static_cast<size_t>(m) * k);
-  for (int r = 0; r < m; ++r)
-    for (int c = 0; c < k; ++c)
-      US[r * k + c] = static_cast<float>(U[r * m + c] * std::sqrt(std::max(values[c], 0.0)));
+  const std::vector<float> US = scaled_components(U, values, m, k);
   gemm_nn(Q.data(), n, m, US.data(), k, scores, threads);
-
-  for (int c = 0; c < k; ++c) {
-    int64_t arg = 0;
-    for (int64_t i = 1; i < n; ++i)
-      if (std::abs(scores[i * k + c]) > std::abs(scores[arg * k + c])) arg = i;
-    if (scores[arg * k + c] < 0)
-      for (int64_t i = 0; i < n; ++i) scores[i * k + c] = -scores[i * k + c];
-    if (variance) variance[c] = std::max(values[c], 0.0) / static_cast<double>(std::max<int64_t>(n - 1, 1));
-  }
+  orient_scores(scores, n, k, values, variance);
 }
 
 }  // namespace lookalike

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "../cpu/pca_scores.h"
 #include "../cpu/random.h"
 #include "../cpu/small_linalg.h"
 #include "device.cuh"
@@ -138,21 +139,10 @@ void pca_project(const float* X, int64_t n, int d, const PcaParams& params, floa
   pca.centred_tn(Q, Z);
   std::vector<double> U;
   const std::vector<double> values = symmetric_eigen(pca.gram(Z, d), m, U);
-  std::vector<float> US(static_cast<size_t>(m) * k);
-  for (int r = 0; r < m; ++r)
-    for (int c = 0; c < k; ++c)
-      US[r * k + c] = static_cast<float>(U[r * m + c] * std::sqrt(std::max(values[c], 0.0)));
+  const std::vector<float> US = scaled_components(U, values, m, k);
   gemm_nn(Q.get(), n, m, pca.upload_small(US), k, tmp.get(), s);
   pca.download(tmp, scores, n * k);
-
-  for (int c = 0; c < k; ++c) {
-    int64_t arg = 0;
-    for (int64_t i = 1; i < n; ++i)
-      if (std::abs(scores[i * k + c]) > std::abs(scores[arg * k + c])) arg = i;
-    if (scores[arg * k + c] < 0)
-      for (int64_t i = 0; i < n; ++i) scores[i * k + c] = -scores[i * k + c];
-    if (variance) variance[c] = std::max(values[c], 0.0) / static_cast<double>(std::max<int64_t>(n - 1, 1));
-  }
+  orient_scores(scores, n, k, values, variance);
 }
 
 }  // namespace lookalike::cuda
