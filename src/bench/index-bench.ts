@@ -2,7 +2,6 @@
  * Indexing throughput and peak memory: `lookalike index` (one process) against TF.js-wasm
  * on the same graph (one process per core), per input size, on the first N archive images.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { LookalikeError, errorMessage } from '../core/errors.js';
 import { FEATURE_SPEC, defaultBatchSize, loadImageModel } from '../embed/model.js';
 import { intOption } from '../cli/args.js';
+import { runJson } from './child.js';
 import { firstImages } from './dataset.js';
 
 export const INDEX_BENCH_HELP = `Options (index):
@@ -138,21 +138,7 @@ async function runReference(files: string[], size: number, batch: number): Promi
 
 /** Runs a sibling entry point in its own process and parses the JSON line it prints last. */
 function runChild<T>(script: string, args: string[]): Promise<T> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code, signal) => {
-      const last = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0) return fail(new Error(`${script} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`));
-      try {
-        done(JSON.parse(last) as T);
-      } catch {
-        fail(new Error(`${script} printed no result: ${JSON.stringify(last)}`));
-      }
-    });
-  });
+  return runJson<T>(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args]);
 }
 
 function machine() {

@@ -5,7 +5,6 @@
  * labellings are scored the same way: within-cluster sum of squares in the clustered space
  * and in the full space, and the adjusted Rand index against the class labels.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +15,7 @@ import { LookalikeError, errorMessage } from '../core/errors.js';
 import { adjustedRandIndex, withinClusterSumOfSquares } from '../evaluation/clustering.js';
 import { pcaProject } from '../native/pca.js';
 import { readInt32Vector, readMatrix, readNpy, writeNpy, type Matrix } from '../npy/npy.js';
+import { runJson } from './child.js';
 
 export const KMEANS_BENCH_HELP = `Options (kmeans):
   --vectors FILE     vectors, .npy n x d (default /tmp/vec/cifar50k.npy)
@@ -159,25 +159,6 @@ function parseOptions(argv: string[]): Options {
 
 function fastest(a: RunResult | undefined, b: RunResult): RunResult {
   return a === undefined || b.seconds < a.seconds ? b : a;
-}
-
-/** Runs a command and parses the JSON line it prints last. */
-function runJson<T>(command: string, args: string[]): Promise<T> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code, signal) => {
-      const last = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0) return fail(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`));
-      try {
-        done(JSON.parse(last) as T);
-      } catch {
-        fail(new Error(`${command} ${args.join(' ')} printed no result: ${JSON.stringify(last)}`));
-      }
-    });
-  });
 }
 
 function verdict(row: Row): { speedup: number; inertiaRatio: number; met: boolean } | null {

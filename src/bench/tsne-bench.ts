@@ -2,7 +2,6 @@
  * t-SNE speed and quality: `tsne()` against scikit-learn's TSNE on the same CIFAR-10 CNN
  * vectors, side by side, with the exact KL divergence under one P for both embeddings.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { pcaProject } from '../native/pca.js';
 import { klDivergenceExact, knnLabelAgreement, trustworthiness } from '../native/quality.js';
 import { affinities } from '../native/tsne.js';
 import { readInt32Vector, readMatrix, writeNpy, type Matrix } from '../npy/npy.js';
+import { runJson } from './child.js';
 import { cifarVectors } from './cifar-vectors.js';
 import type { TsneChildResult } from './tsne-child.js';
 
@@ -108,7 +108,7 @@ async function benchSize(
   const input = join(tmp, `x-${n}.npy`);
   writeNpy(input, X, [n, d]);
   process.stderr.write(`n = ${n}: ours…\n`);
-  const ours = JSON.parse(await runChild(process.execPath, [join(REPO, 'dist/bench/tsne-child.js'), '--input', input, '--output', join(tmp, `ours-${n}.npy`)])) as TsneChildResult;
+  const ours = await runJson<TsneChildResult>(process.execPath, [join(REPO, 'dist/bench/tsne-child.js'), '--input', input, '--output', join(tmp, `ours-${n}.npy`)]);
 
   // One P for both embeddings, the one our pipeline builds: PCA-50, exact kNN, perplexity 30.
   const pca = pcaProject(X, n, d, { components: Math.min(50, d) });
@@ -135,31 +135,15 @@ async function benchSize(
     writeNpy(pcaInput, pca.scores, [n, dims]);
     process.stderr.write(`n = ${n}: scikit-learn (minutes)…\n`);
     const script = join(REPO, 'src/bench/sklearn_tsne.py');
-    const ref = JSON.parse(await runChild(options.python, [script, pcaInput, join(tmp, `ref-${n}.npy`)])) as {
-      seconds: number; iterations: number; sklearnVersion: string; peakRssMb: number;
-    };
+    const ref = await runJson<{ seconds: number; iterations: number; sklearnVersion: string; peakRssMb: number }>(
+      options.python, [script, pcaInput, join(tmp, `ref-${n}.npy`)],
+    );
     const refY = readMatrix(join(tmp, `ref-${n}.npy`)).data;
     result.reference = {
       seconds: { total: ref.seconds }, peakRssMB: ref.peakRssMb, version: ref.sklearnVersion, iterations: ref.iterations, quality: quality(refY),
     };
   }
   return result;
-}
-
-function runChild(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (code === 0 && line.startsWith('{')) resolve(line);
-      else reject(new LookalikeError('KERNEL_FAILED', `${command} ${args[0]} exited with ${code}: ${stderr.trim().slice(-2000)}`));
-    });
-  });
 }
 
 function printTable(results: SizeResult[]): void {
