@@ -2,6 +2,7 @@
 // CUDA in the build only cudaBuilt (false) and cudaDeviceCount (0) exist.
 #include "common.h"
 #include "lookalike/cuda.h"
+#include "pca_args.h"
 #include "tsne_args.h"
 
 namespace lookalike::napi {
@@ -46,25 +47,7 @@ Napi::Value knn_exact_js(const Napi::CallbackInfo& info) {
 }
 
 // pcaProjectCuda(X, n, d, components, powerIterations, seed) -> { scores, variance }
-Napi::Value pca_project_js(const Napi::CallbackInfo& info) {
-  return guard(info, [&] {
-    auto env = info.Env();
-    auto X = f32(info[0], "X");
-    const int64_t n = integer(info[1]);
-    const int d = static_cast<int>(integer(info[2]));
-    PcaParams params;
-    params.components = static_cast<int>(integer(info[3]));
-    params.power_iterations = static_cast<int>(integer(info[4]));
-    params.seed = static_cast<uint64_t>(integer(info[5]));
-    auto scores = Napi::Float32Array::New(env, static_cast<size_t>(n) * params.components);
-    auto variance = Napi::Float64Array::New(env, params.components);
-    cuda::pca_project(X.data, n, d, params, scores.Data(), variance.Data());
-    auto result = Napi::Object::New(env);
-    result.Set("scores", scores);
-    result.Set("variance", variance);
-    return static_cast<Napi::Value>(result);
-  });
-}
+Napi::Value pca_project_js(const Napi::CallbackInfo& info) { return pca_binding(info, 0, cuda::pca_project); }
 
 // tsneGradientCuda(indptr, indices, values, Y, exaggeration, repulsion) -> { gradient, z, kl }
 Napi::Value gradient_js(const Napi::CallbackInfo& info) {
@@ -75,11 +58,7 @@ Napi::Value gradient_js(const Napi::CallbackInfo& info) {
     auto grad = Napi::Float32Array::New(env, Y.size);
     const GradientResult g =
         cuda::tsne_gradient(P, Y.data, number(info[4]), repulsion_arg(info[5]), FftParams{}, true, grad.Data());
-    auto result = Napi::Object::New(env);
-    result.Set("gradient", grad);
-    result.Set("z", g.z);
-    result.Set("kl", p_log_p(P) + g.kl_part);
-    return static_cast<Napi::Value>(result);
+    return gradient_result(env, grad, g, P);
   });
 }
 

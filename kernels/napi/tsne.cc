@@ -42,11 +42,7 @@ Napi::Value gradient_js(const Napi::CallbackInfo& info) {
     std::vector<float> scratch(Y.size);
     const GradientResult g = tsne_gradient(P, Y.data, number(info[4]), repulsion, FftParams{}, true, grad.Data(),
                                            scratch.data(), static_cast<int>(integer(info[6])));
-    auto result = Napi::Object::New(env);
-    result.Set("gradient", grad);
-    result.Set("z", g.z);
-    result.Set("kl", p_log_p(P) + g.kl_part);
-    return static_cast<Napi::Value>(result);
+    return gradient_result(env, grad, g, P);
   });
 }
 

@@ -1,5 +1,5 @@
-// Arguments shared by the CPU and CUDA t-SNE bindings: P as three typed arrays, the
-// optimiser's parameter object, the progress callback.
+// Arguments and results shared by the CPU and CUDA t-SNE bindings: P as three typed arrays,
+// the optimiser's parameter object, the progress callback, the gradient's result object.
 #pragma once
 #include <string>
 #include <type_traits>
@@ -53,6 +53,16 @@ inline OptimizeReport report_arg(const Napi::CallbackInfo& info, size_t at) {
   return [env, fn](int iteration, double kl) {
     return fn.Call({Napi::Number::New(env, iteration), Napi::Number::New(env, kl)}).ToBoolean().Value();
   };
+}
+
+// { gradient, z, kl } of a gradient binding; kl adds the constant sum p log p to g's part.
+inline Napi::Value gradient_result(Napi::Env env, const Napi::Float32Array& grad, const GradientResult& g,
+                                   const CsrView& P) {
+  auto result = Napi::Object::New(env);
+  result.Set("gradient", grad);
+  result.Set("z", g.z);
+  result.Set("kl", p_log_p(P) + g.kl_part);
+  return result;
 }
 
 }  // namespace lookalike::napi
