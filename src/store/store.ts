@@ -51,7 +51,7 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
   return db;
 }
 
-/** All SQL of the project lives in this class. */
+/** Images, vectors, runs and heads; map versions are in map-store.ts. All SQL lives in store/. */
 export class Store {
   readonly db: Database.Database;
 
