@@ -1,0 +1,312 @@
+/**
+ * The Lookalike browser app: composes the map, its overlays, the legend, search by upload and the
+ * admin panel around the HTTP API. Everything here is wiring; the parts live in their own files.
+ */
+import { AdminPanel } from './admin.js';
+import { getClusters, getImage, getMap, searchByUpload, similarTo, fileUrl, type ClusterInfo, type ImageHit, type LoadedMap, type SearchResult } from './api.js';
+import { colouring, visiblePoints, type ColourMode, type Colouring } from './colouring.js';
+import { byId } from './dom.js';
+import { LabelsLayer } from './labels-layer.js';
+import { Legend } from './legend.js';
+import { MapView } from './map-view.js';
+import { Messages } from './messages.js';
+import { Preview } from './preview.js';
+import { normalisePoints, normaliser, toScreen, type Normaliser } from './projection.js';
+import { renderResults } from './results.js';
+import { ThumbsLayer } from './thumbs-layer.js';
+import { wireUpload } from './upload.js';
+
+const K = 12;
+/** Thumbnails: none until at most this many points are in view; one per cell; at most `cap`. */
+const LOD = { maxInView: 400, cell: 56, cap: 120 };
+/** Zoom used when flying to an uploaded image or a cluster. */
+const FLY_ZOOM = 4;
+
+interface Loaded {
+  map: LoadedMap;
+  norm: Normaliser;
+  x: Float32Array;
+  y: Float32Array;
+  indexOfId: Map<number, number>;
+  clusters: ClusterInfo[];
+  colours: Colouring;
+}
+
+const messages = new Messages(byId('messages'));
+const mapRoot = byId<HTMLDivElement>('map');
+const canvas = byId<HTMLCanvasElement>('map-canvas');
+const summary = byId('summary');
+const panel = byId('panel');
+const panelTitle = byId('panel-title');
+const panelStatus = byId('panel-status');
+const resultsList = byId('results');
+const detail = byId('detail');
+const preview = new Preview(byId('preview'), byId<HTMLImageElement>('preview-img'), byId('preview-caption'));
+
+let mode: ColourMode = 'cluster';
+let state: Loaded | null = null;
+let view: MapView | null = null;
+let thumbs: ThumbsLayer | null = null;
+let labels: LabelsLayer | null = null;
+let hidden: ReadonlySet<number> = new Set();
+let hoverFromPlot: number | null = null;
+let pointer: [number, number] | null = null;
+const labelCache = new Map<number, string | null>();
+
+const legend = new Legend(
+  byId('legend-list'),
+  Array.from(document.querySelectorAll<HTMLInputElement>('input[name="colour"]')),
+  (m) => void setMode(m),
+  (h) => void setHidden(h),
+);
+
+function ensureView(expectedPoints: number): { view: MapView; thumbs: ThumbsLayer; labels: LabelsLayer } {
+  if (!view || !thumbs || !labels) {
+    view = new MapView(canvas, {
+      onHover: (i) => {
+        hoverFromPlot = i;
+        updatePreview();
+      },
+      onPick: (i) => void openImage(i),
+      onView: () => {
+        thumbs?.schedule();
+        labels?.update();
+        updatePreview();
+      },
+    }, expectedPoints);
+    thumbs = new ThumbsLayer(byId<HTMLCanvasElement>('thumbs'), view, LOD);
+    labels = new LabelsLayer(byId('labels'), view, (c, ndc) => {
+      void view!.flyTo(ndc[0], ndc[1], FLY_ZOOM);
+      messages.info(`${c.label ?? `Cluster ${c.id}`}: ${c.size.toLocaleString()} images`);
+    });
+  }
+  return { view, thumbs, labels };
+}
+
+/** Loads (or reloads, after a reindex) the current map and its clusters. */
+async function loadMap(): Promise<void> {
+  const [map, clusters] = await Promise.all([getMap(), getClusters().catch(() => [] as ClusterInfo[])]);
+  const empty = byId('empty');
+  if (!map || map.header.count === 0) {
+    empty.hidden = false;
+    summary.textContent = 'No map yet';
+    mapRoot.dataset.points = '0';
+    return;
+  }
+  empty.hidden = true;
+  const norm = normaliser(map.header.bounds);
+  const { x, y } = normalisePoints(map.x, map.y, norm);
+  const indexOfId = new Map<number, number>();
+  map.id.forEach((id, i) => indexOfId.set(id, i));
+  const colours = colouring(mode, map.cluster, clusters);
+  state = { map, norm, x, y, indexOfId, clusters, colours };
+  const parts = ensureView(map.header.count);
+  hidden = new Set();
+  await parts.view.setPoints(x, y, colours.category, colours.entries.map((e) => e.colour));
+  parts.thumbs.setData(map.id, colourOfPoint, null);
+  parts.labels.setClusters(clusters, norm, colourOfCluster);
+  parts.labels.setMarker(null);
+  legend.show(colours.entries);
+  mapRoot.dataset.points = String(parts.view.pointCount);
+  mapRoot.dataset.mapId = String(map.header.mapId);
+  summary.textContent = `${map.header.count.toLocaleString()} images · ${clusters.length} clusters`;
+}
+
+function colourOfPoint(i: number): string {
+  return state ? state.colours.entries[state.colours.category[i]!]?.colour ?? '#fff' : '#fff';
+}
+
+function colourOfCluster(c: ClusterInfo): string {
+  const entry = state?.colours.entryOfCluster.get(c.id);
+  return entry === undefined ? '#9aa5b1' : state!.colours.entries[entry]!.colour;
+}
+
+async function setMode(m: ColourMode): Promise<void> {
+  mode = m;
+  if (!state || !view) return;
+  state.colours = colouring(mode, state.map.cluster, state.clusters);
+  hidden = new Set();
+  await view.filter(null);
+  await view.recolour(state.colours.category, state.colours.entries.map((e) => e.colour));
+  legend.show(state.colours.entries);
+  labels?.recolour(colourOfCluster);
+  thumbs?.setData(state.map.id, colourOfPoint, null);
+}
+
+async function setHidden(h: ReadonlySet<number>): Promise<void> {
+  if (!state || !view) return;
+  hidden = new Set(h);
+  const category = state.colours.category;
+  await view.filter(visiblePoints(category, hidden));
+  thumbs?.setData(state.map.id, colourOfPoint, hidden.size > 0 ? (i) => hidden.has(category[i]!) : null);
+}
+
+function updatePreview(): void {
+  if (!state || !view || !thumbs || !pointer) return preview.hide();
+  const index = thumbs.hitTest(pointer[0], pointer[1]) ?? hoverFromPlot;
+  if (index === null) return preview.hide();
+  const id = state.map.id[index]!;
+  const [sx, sy] = toScreen(view.viewport(), ...view.ndcOf(index));
+  const known = labelCache.get(id);
+  preview.show(id, known ?? null, sx, sy, { width: mapRoot.clientWidth, height: mapRoot.clientHeight });
+  if (known === undefined) {
+    labelCache.set(id, null);
+    getImage(id).then((info) => {
+      labelCache.set(id, info.label);
+      updatePreview();
+    }, () => labelCache.delete(id));
+  }
+}
+
+function openPanel(title: string, status: string): void {
+  panel.hidden = false;
+  panelTitle.textContent = title;
+  panelStatus.textContent = status;
+  resultsList.replaceChildren();
+}
+
+/** Shows the result hits on the map: highlighted, with the query's own point first. */
+function showHits(result: SearchResult, ownIndex: number | null): void {
+  renderResults(resultsList, result.results, (hit) => void chooseHit(hit));
+  if (!state || !view) return;
+  const indices = result.results.map((h) => state!.indexOfId.get(h.id)).filter((i): i is number => i !== undefined);
+  view.highlight(ownIndex === null ? indices : [ownIndex, ...indices.filter((i) => i !== ownIndex)]);
+  mapRoot.dataset.highlighted = String(indices.length);
+}
+
+async function chooseHit(hit: ImageHit): Promise<void> {
+  const index = state?.indexOfId.get(hit.id);
+  if (index === undefined || !view) {
+    messages.info(`Image ${hit.id} is not on the current map yet.`);
+    return;
+  }
+  const [x, y] = view.ndcOf(index);
+  await view.flyTo(x, y, Math.max(view.zoom(), FLY_ZOOM));
+  await openImage(index);
+}
+
+async function openImage(index: number): Promise<void> {
+  if (!state) return;
+  const id = state.map.id[index]!;
+  openPanel(`Image #${id}`, 'Finding its nearest neighbours…');
+  detail.hidden = false;
+  const img = byId<HTMLImageElement>('detail-img');
+  img.src = fileUrl(id);
+  img.alt = `Image ${id}`;
+  byId('detail-caption').textContent = labelCache.get(id) ?? '';
+  panel.dataset.kind = 'neighbours';
+  panel.dataset.id = String(id);
+  try {
+    const [result, info] = await Promise.all([similarTo(id, K + 1), getImage(id)]);
+    labelCache.set(id, info.label);
+    byId('detail-caption').textContent = info.label ? `Label: ${info.label}` : 'No label';
+    const others = { ...result, results: result.results.filter((h) => h.id !== id).slice(0, K) };
+    panelStatus.textContent = `${others.results.length} nearest neighbours, highlighted on the map.`;
+    showHits(others, index);
+  } catch (err) {
+    panelStatus.textContent = '';
+    messages.error(`Could not load the neighbours of image ${id}`, err);
+  }
+}
+
+async function searchFile(file: File): Promise<void> {
+  openPanel('Similar images', `Searching with ${file.name}…`);
+  detail.hidden = true;
+  panel.dataset.kind = 'upload';
+  delete panel.dataset.id;
+  labels?.setMarker(null);
+  try {
+    const result = await searchByUpload(file, K);
+    panelStatus.textContent = `${result.results.length} most similar to ${file.name}${result.map ? ', marked on the map' : ''}.`;
+    showHits(result, null);
+    if (result.map && state && view && labels) {
+      const ndc = state.norm.toNdc(result.map.x, result.map.y);
+      labels.setMarker(ndc, file.name);
+      mapRoot.dataset.marker = `${result.map.x},${result.map.y}`;
+      await view.flyTo(ndc[0], ndc[1], FLY_ZOOM);
+    }
+  } catch (err) {
+    panelStatus.textContent = 'No results.';
+    messages.error(`Search with ${file.name} failed`, err);
+  }
+}
+
+function wirePointer(): void {
+  let down: [number, number] | null = null;
+  mapRoot.addEventListener('pointermove', (e) => {
+    const r = mapRoot.getBoundingClientRect();
+    pointer = [e.clientX - r.left, e.clientY - r.top];
+    updatePreview();
+  });
+  mapRoot.addEventListener('pointerleave', () => {
+    pointer = null;
+    preview.hide();
+  });
+  mapRoot.addEventListener('pointerdown', (e) => (down = [e.clientX, e.clientY]));
+  // Thumbnails are bigger than their dots: a click on one opens it even off the dot. A drag is not a click.
+  mapRoot.addEventListener('click', (e) => {
+    if (!thumbs || !down || Math.hypot(e.clientX - down[0], e.clientY - down[1]) > 4) return;
+    const r = mapRoot.getBoundingClientRect();
+    const index = thumbs.hitTest(e.clientX - r.left, e.clientY - r.top);
+    if (index !== null) void openImage(index);
+  });
+}
+
+function wireControls(): void {
+  byId('panel-close').addEventListener('click', () => {
+    panel.hidden = true;
+    view?.highlight([]);
+    labels?.setMarker(null);
+    canvas.focus();
+  });
+  byId('reset-view').addEventListener('click', () => void view?.reset());
+  const adminToggle = byId<HTMLButtonElement>('admin-toggle');
+  const adminSection = byId('admin');
+  adminToggle.addEventListener('click', () => {
+    adminSection.hidden = !adminSection.hidden;
+    adminToggle.setAttribute('aria-expanded', String(!adminSection.hidden));
+    if (!adminSection.hidden) byId('admin-token').focus();
+  });
+  wireUpload(byId<HTMLInputElement>('upload-input'), byId('drop-hint'), (f) => void searchFile(f));
+  new AdminPanel(
+    {
+      form: byId<HTMLFormElement>('admin-form'),
+      token: byId<HTMLInputElement>('admin-token'),
+      start: byId<HTMLButtonElement>('reindex-start'),
+      cancel: byId<HTMLButtonElement>('reindex-cancel'),
+      progress: byId<HTMLProgressElement>('reindex-progress'),
+      status: byId('reindex-status'),
+    },
+    messages,
+    async () => {
+      await loadMap();
+      messages.info('The map has been refreshed with the new index.');
+    },
+  );
+}
+
+/** Read-only hooks for the browser tests and the benchmark: where a point is drawn, what the LOD fetched. */
+function exposeForTests(): void {
+  Object.assign(window, {
+    lookalike: {
+      screenOf(id: number): [number, number] | null {
+        const i = state?.indexOfId.get(id);
+        if (i === undefined || !view) return null;
+        return toScreen(view.viewport(), ...view.ndcOf(i));
+      },
+      thumbs: () => ({ shown: thumbs?.shown ?? 0, requested: thumbs?.requested ?? 0 }),
+    },
+  });
+}
+
+wirePointer();
+wireControls();
+exposeForTests();
+loadMap().then(
+  () => mapRoot.setAttribute('data-ready', 'true'),
+  (err) => {
+    summary.textContent = 'Map unavailable';
+    mapRoot.setAttribute('data-ready', 'error');
+    messages.error('Could not load the map', err);
+  },
+);
