@@ -6,6 +6,7 @@ import { indexCommand } from './cli/index-command.js';
 import { kmeansCommand } from './cli/kmeans-command.js';
 import { learnCommand } from './cli/learn-command.js';
 import { searchCommand } from './cli/search-command.js';
+import { serveCommand } from './cli/serve-command.js';
 import { tsneCommand } from './cli/tsne-command.js';
 import { LookalikeError, errorMessage } from './core/errors.js';
 
@@ -14,6 +15,7 @@ const HELP = `lookalike: image similarity search
 Usage:
   lookalike index <folder>     embed every image under <folder> into the database
   lookalike search <image>     the most similar indexed images
+  lookalike serve [folder]     index a folder (if given) and serve search, the map and the browser app
   lookalike embed <image>      print one image's vector
   lookalike eval <folder>      retrieval quality on a folder labelled by sub-folder names
   lookalike learn              learn a projection head from the folder labels; search uses it
@@ -24,13 +26,14 @@ Usage:
 The database is data/lookalike.db unless --db or $LOOKALIKE_DB says otherwise.
 Environment: LOOKALIKE_DB, LOOKALIKE_THREADS (inference threads, default: all cores),
 LOOKALIKE_EXECUTION_PROVIDER (cpu or cuda), LOOKALIKE_MODEL_CACHE (converted models,
-default: models/ beside the database).
+default: models/ beside the database), LOOKALIKE_ADMIN_TOKEN (turns on the server's admin routes).
 
 Exit status: 0 success, 1 error, 2 bad usage, 130 interrupted.`;
 
 const COMMANDS = new Map<string, (argv: string[]) => Promise<number>>([
   ['index', indexCommand],
   ['search', searchCommand],
+  ['serve', serveCommand],
   ['embed', embedCommand],
   ['eval', evalCommand],
   ['learn', learnCommand],

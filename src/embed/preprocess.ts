@@ -32,7 +32,9 @@ export async function decodeForModel(input: Buffer, size: number, limits: Decode
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (err) {
-    throw new LookalikeError('NOT_AN_IMAGE', `not a readable image: ${cleanSharpMessage(err)}`, { cause: err });
+    // sharp names bytes it recognises as no format "unsupported"; anything else is a known format, broken.
+    const unknown = /unsupported image format/i.test(errorMessage(err));
+    throw new LookalikeError(unknown ? 'NOT_AN_IMAGE' : 'CORRUPT_IMAGE', `not a readable image: ${cleanSharpMessage(err)}`, { cause: err });
   }
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.height;
@@ -52,7 +54,8 @@ export async function decodeForModel(input: Buffer, size: number, limits: Decode
     }
     return { width, height, format: meta.format, pixels: data };
   } catch (err) {
-    throw new LookalikeError('NOT_AN_IMAGE', `cannot decode ${meta.format} image: ${cleanSharpMessage(err)}`, { cause: err });
+    // A format sharp knows whose data is broken (truncated, corrupt): not the same as "not an image".
+    throw new LookalikeError('CORRUPT_IMAGE', `cannot decode ${meta.format} image: ${cleanSharpMessage(err)}`, { cause: err });
   }
 }
 

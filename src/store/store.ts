@@ -22,6 +22,18 @@ export interface ImageInfo {
   label: string | null;
 }
 
+/** One image row as the server shows it. */
+export interface ImageDetails extends ImageInfo {
+  sha256: string | null;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  status: 'pending' | 'ok' | 'failed';
+  error: string | null;
+  updatedAt: string;
+}
+
 export function vectorToBlob(v: Float32Array): Buffer {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
@@ -54,9 +66,20 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
 /** Images, vectors, runs and heads; map versions are in map-store.ts. All SQL lives in store/. */
 export class Store {
   readonly db: Database.Database;
+  /** Statements of the per-request queries, prepared once: preparing costs more than running them. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(db: Database.Database) {
     this.db = db;
+  }
+
+  private cached(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   static open(path: string): Store {
@@ -196,13 +219,28 @@ export class Store {
   }
 
   imagesByIds(ids: number[]): Map<number, ImageInfo> {
-    const get = this.db.prepare('SELECT id, path, label FROM images WHERE id = ?');
+    const get = this.cached('SELECT id, path, label FROM images WHERE id = ?');
     const out = new Map<number, ImageInfo>();
     for (const id of ids) {
       const row = get.get(id) as ImageInfo | undefined;
       if (row) out.set(id, row);
     }
     return out;
+  }
+
+  imageDetails(id: number): ImageDetails | undefined {
+    return this.cached(`SELECT id, path, label, sha256, bytes, width, height, format, status, error, updated_at AS updatedAt
+                        FROM images WHERE id = ?`).get(id) as ImageDetails | undefined;
+  }
+
+  /** One image's stored vector of a model, undefined where it has none. */
+  vectorOf(imageId: number, modelId: number): Float32Array | undefined {
+    const row = this.cached('SELECT vector FROM embeddings WHERE image_id = ? AND model_id = ?').get(imageId, modelId) as { vector: Buffer } | undefined;
+    return row && blobToVector(row.vector);
+  }
+
+  countImages(): { total: number; failed: number } {
+    return this.cached(`SELECT COUNT(*) AS total, COALESCE(SUM(status = 'failed'), 0) AS failed FROM images`).get() as { total: number; failed: number };
   }
 
   /** Stores a head for a model and makes it the active one, in one transaction. */

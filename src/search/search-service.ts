@@ -1,0 +1,132 @@
+import { LookalikeError } from '../core/errors.js';
+import type { ImageModel } from '../embed/model.js';
+import type { DecodeLimits } from '../embed/preprocess.js';
+import { MapView } from '../mapping/map-view.js';
+import { placeFromNeighbours } from '../mapping/place.js';
+import { MapStore } from '../store/map-store.js';
+import type { Store } from '../store/store.js';
+import { VectorIndex, type Neighbour } from './vector-index.js';
+
+/** What searches answer from: replaced as a whole when a reindex completes, never edited. */
+export interface Serving {
+  index: VectorIndex;
+  map: MapView | null;
+  modelId: number;
+  /** The index run the vectors come from. */
+  runId: number;
+  loadedAt: string;
+}
+
+export interface Hit {
+  id: number;
+  score: number;
+  label: string | null;
+  path: string;
+  /** The image's cluster on the current map; null where it is not on it (indexed since). */
+  cluster: number | null;
+}
+
+/** Where a query falls on the current map, placed from its nearest mapped neighbours. */
+export interface Placement {
+  mapId: number;
+  x: number;
+  y: number;
+  neighbours: Array<{ id: number; score: number; x: number; y: number; cluster: number }>;
+}
+
+export interface SearchResult {
+  results: Hit[];
+  map: Placement | null;
+}
+
+/** Neighbours that place a query on the map. */
+const PLACE_NEIGHBOURS = 10;
+/** Hits fetched beyond k so that placement finds mapped neighbours even when the top ones are new. */
+const PLACE_POOL = 30;
+
+/**
+ * Similarity search over the serving snapshot: by an indexed image's stored vector, or by an
+ * uploaded image embedded the way the index was built.
+ */
+export class SearchService {
+  private constructor(
+    private readonly store: Store,
+    private readonly dbPath: string,
+    private readonly model: ImageModel,
+    private readonly limits: DecodeLimits,
+    private current: Serving,
+  ) {}
+
+  static async open(store: Store, dbPath: string, model: ImageModel, limits: DecodeLimits): Promise<SearchService> {
+    return new SearchService(store, dbPath, model, limits, await loadServing(store, dbPath, model));
+  }
+
+  get serving(): Serving {
+    return this.current;
+  }
+
+  /** Loads the store's newest index and map, then switches to them in one assignment. */
+  async reload(): Promise<Serving> {
+    this.current = await loadServing(this.store, this.dbPath, this.model);
+    return this.current;
+  }
+
+  similarToImage(imageId: number, k: number): SearchResult {
+    const s = this.current;
+    const vector = this.store.vectorOf(imageId, s.modelId);
+    if (!vector) {
+      const known = this.store.imageDetails(imageId);
+      throw new LookalikeError('NOT_FOUND', known ? `image ${imageId} has no vector (${known.error ?? 'not indexed yet'})` : `no image with id ${imageId}`);
+    }
+    // The image itself is not its own neighbour.
+    const found = s.index.search(vector, Math.max(k + 1, PLACE_POOL)).filter((n) => n.imageId !== imageId);
+    const own = s.map?.position(imageId);
+    const placement = own && s.map ? { mapId: s.map.id, x: own.x, y: own.y, neighbours: [] } : this.place(s, found);
+    return { results: this.hits(s, found.slice(0, k)), map: placement };
+  }
+
+  async similarToUpload(bytes: Buffer, k: number): Promise<SearchResult> {
+    const s = this.current;
+    const img = await this.model.decode(bytes, this.limits);
+    const [vector] = await this.model.embed([img.pixels]);
+    const found = s.index.search(vector!, Math.max(k, PLACE_POOL));
+    return { results: this.hits(s, found.slice(0, k)), map: this.place(s, found) };
+  }
+
+  /** Hits with their rows; an image removed by a reindex in progress drops out. */
+  private hits(s: Serving, found: Neighbour[]): Hit[] {
+    const info = this.store.imagesByIds(found.map((n) => n.imageId));
+    const out: Hit[] = [];
+    for (const n of found) {
+      const row = info.get(n.imageId);
+      if (!row) continue;
+      out.push({ id: n.imageId, score: n.score, label: row.label, path: row.path, cluster: s.map?.position(n.imageId)?.cluster ?? null });
+    }
+    return out;
+  }
+
+  private place(s: Serving, found: Neighbour[]): Placement | null {
+    if (!s.map) return null;
+    const neighbours: Placement['neighbours'] = [];
+    for (const n of found) {
+      const p = s.map.position(n.imageId);
+      if (p) neighbours.push({ id: n.imageId, score: n.score, ...p });
+      if (neighbours.length === PLACE_NEIGHBOURS) break;
+    }
+    if (neighbours.length === 0) return null;
+    return { mapId: s.map.id, ...placeFromNeighbours(neighbours), neighbours };
+  }
+}
+
+async function loadServing(store: Store, dbPath: string, model: ImageModel): Promise<Serving> {
+  const model_ = store.servingModel();
+  if (!model_) throw new LookalikeError('NOTHING_INDEXED', 'nothing is indexed yet: start the server with --images <folder>');
+  if (model_.fingerprint !== model.recipe.fingerprint) {
+    throw new LookalikeError('BAD_MODEL', `the index was built with another model recipe (${model_.name}) than the server loaded`);
+  }
+  const index = await VectorIndex.open(store, dbPath);
+  const loaded = new MapStore(store.db).loadCurrent();
+  // A map of another model's vectors would place queries by the wrong neighbours.
+  const map = loaded && loaded.modelId === model_.id ? MapView.from(loaded) : null;
+  return { index, map, modelId: model_.id, runId: store.lastFinishedRunId(), loadedAt: new Date().toISOString() };
+}
