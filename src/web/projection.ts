@@ -10,12 +10,12 @@ export interface Normaliser {
   toNdc(x: number, y: number): [number, number];
 }
 
-/** Fits the bounds into [-0.95, 0.95] on the longer side, centred. */
+/** Fits the bounds into [-0.85, 0.85] on the longer side, centred: room for thumbnails at the edges. */
 export function normaliser(bounds: readonly [number, number, number, number]): Normaliser {
   const [minX, minY, maxX, maxY] = bounds;
   const cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
   const span = Math.max(maxX - minX, maxY - minY);
-  const scale = span > 0 ? 1.9 / span : 1;
+  const scale = span > 0 ? 1.7 / span : 1;
   return { toNdc: (x, y) => [(x - cx) * scale, (y - cy) * scale] };
 }
 
