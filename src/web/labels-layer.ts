@@ -12,6 +12,9 @@ interface Placed {
   cluster: ClusterInfo;
   node: HTMLButtonElement;
   ndc: [number, number];
+  /** Measured once: reading sizes while moving labels would force a layout per label per frame. */
+  w: number;
+  h: number;
 }
 
 export class LabelsLayer {
@@ -39,8 +42,12 @@ export class LabelsLayer {
       node.style.setProperty('--swatch', colourOf(cluster));
       node.addEventListener('click', () => this.onChoose(cluster, ndc));
       this.root.append(node);
-      return { cluster, node, ndc };
+      return { cluster, node, ndc, w: 0, h: 0 };
     });
+    for (const l of this.labels) {
+      l.w = l.node.offsetWidth;
+      l.h = l.node.offsetHeight;
+    }
     this.update();
   }
 
@@ -64,7 +71,7 @@ export class LabelsLayer {
     const boxes: [number, number, number, number][] = [];
     for (const l of this.labels) {
       const [sx, sy] = toScreen(vp, l.ndc[0], l.ndc[1]);
-      const w = l.node.offsetWidth || 80, h = l.node.offsetHeight || 32;
+      const { w, h } = l;
       const box: [number, number, number, number] = [sx - w / 2, sy - h / 2, sx + w / 2, sy + h / 2];
       const offScreen = box[2] < 0 || box[3] < 0 || box[0] > vp.width || box[1] > vp.height;
       const overlaps = boxes.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]);

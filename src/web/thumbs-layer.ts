@@ -71,7 +71,14 @@ export class ThumbsLayer {
     const ctx = this.ctx;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, vp.width, vp.height);
-    const inView = this.hidden ? this.map.pointsInView().filter((i) => !this.hidden!(i)) : this.map.pointsInView();
+    // Zoomed out, the points in view are about n / zoom²: far too many for pictures, and listing
+    // them every frame would cost more than drawing them. Ask the spatial index only near legible zoom.
+    const expected = this.map.pointCount / this.map.zoom() ** 2;
+    let inView: number[] = [];
+    if (expected <= 8 * this.lod.maxInView) {
+      inView = this.map.pointsInView();
+      if (this.hidden) inView = inView.filter((i) => !this.hidden!(i));
+    }
     this.picks = pickThumbs(inView, (i) => toScreen(vp, ...this.map.ndcOf(i)), vp.width, vp.height, this.lod);
     this.cache.want(this.picks.map((p) => this.ids[p.index]!));
     const side = this.lod.cell - 6;
