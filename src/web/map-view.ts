@@ -28,6 +28,8 @@ export class MapView {
   private spatialIndex: ArrayBuffer | undefined;
   private x: Float32Array = new Float32Array(0);
   private y: Float32Array = new Float32Array(0);
+  /** Where a keyboard move is taking the camera: [x, y, distance]. */
+  private goal: [number, number, number] | null = null;
 
   constructor(readonly canvas: HTMLCanvasElement, events: MapViewEvents, expectedPoints: number) {
     this.plot = createScatterplot({
@@ -126,9 +128,9 @@ export class MapView {
   }
 
   private onKey(e: KeyboardEvent): void {
+    // Keys pressed while the camera is still moving build on where it is going, not where it is.
     const camera = this.plot.get('camera') as { target: number[]; distance: number[] };
-    const [tx, ty] = camera.target as [number, number];
-    const d = camera.distance[0]!;
+    const [tx, ty, d] = this.goal ?? [camera.target[0]!, camera.target[1]!, camera.distance[0]!];
     const step = 0.15 * d;
     const moves: Record<string, [number, number, number]> = {
       ArrowLeft: [tx - step, ty, d],
@@ -141,12 +143,16 @@ export class MapView {
     };
     if (e.key === '0') {
       e.preventDefault();
+      this.goal = null;
       void this.reset();
       return;
     }
     const to = moves[e.key];
     if (!to) return;
     e.preventDefault();
-    void this.plot.zoomToLocation([to[0], to[1]], to[2], { transition: true, transitionDuration: 120 });
+    this.goal = to;
+    void this.plot.zoomToLocation([to[0], to[1]], to[2], { transition: true, transitionDuration: 120 }).then(() => {
+      if (this.goal === to) this.goal = null;
+    });
   }
 }
