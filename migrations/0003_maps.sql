@@ -32,7 +32,7 @@ CREATE TABLE map_clusters (
   size            INTEGER NOT NULL,
   x               REAL NOT NULL,              -- where the label goes on the map
   y               REAL NOT NULL,
-  centroid        BLOB NOT NULL,              -- float32, in the space k-means ran in
+  centroid        BLOB NOT NULL,              -- float32: the mean of its images' vectors (the model's space)
   label           TEXT,                       -- majority folder label, NULL when none
   label_share     REAL,                       -- its share of the cluster's labelled images
   representatives TEXT NOT NULL,              -- JSON array of image ids nearest the centroid

@@ -5,6 +5,7 @@ import { evalCommand } from './cli/eval-command.js';
 import { indexCommand } from './cli/index-command.js';
 import { kmeansCommand } from './cli/kmeans-command.js';
 import { learnCommand } from './cli/learn-command.js';
+import { mapCommand } from './cli/map-command.js';
 import { searchCommand } from './cli/search-command.js';
 import { serveCommand } from './cli/serve-command.js';
 import { tsneCommand } from './cli/tsne-command.js';
@@ -19,6 +20,7 @@ Usage:
   lookalike embed <image>      print one image's vector
   lookalike eval <folder>      retrieval quality on a folder labelled by sub-folder names
   lookalike learn              learn a projection head from the folder labels; search uses it
+  lookalike map                cluster and lay out every indexed image: the map (k-means + t-SNE)
   lookalike tsne               2-D t-SNE layout of the rows of a .npy matrix
   lookalike kmeans             cluster the rows of a .npy matrix (k-means), labels to a .npy
   lookalike <command> --help   options of a command
@@ -37,6 +39,7 @@ const COMMANDS = new Map<string, (argv: string[]) => Promise<number>>([
   ['embed', embedCommand],
   ['eval', evalCommand],
   ['learn', learnCommand],
+  ['map', mapCommand],
   ['tsne', tsneCommand],
   ['kmeans', kmeansCommand],
 ]);

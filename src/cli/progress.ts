@@ -50,3 +50,21 @@ export function createProgress(stream: NodeJS.WriteStream, options: { quiet: boo
     },
   };
 }
+
+/** Progress of a job in phases (the map build): a line when a phase starts, and every `every` steps of a long one. */
+export function createPhaseProgress(stream: NodeJS.WriteStream, options: { quiet: boolean; every?: number }): (p: { phase: string; done: number; total: number }) => void {
+  const every = options.every ?? 50;
+  let current: string | undefined;
+  let printed = 0;
+  return ({ phase, done, total }) => {
+    if (options.quiet) return;
+    if (phase !== current) {
+      current = phase;
+      printed = 0;
+      stream.write(`${phase}…\n`);
+    } else if (total > 1 && (Math.floor(done / every) > Math.floor(printed / every) || (done === total && printed < total))) {
+      printed = done;
+      stream.write(`  ${phase} ${done}/${total}\n`);
+    }
+  };
+}

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { LookalikeError } from '../core/errors.js';
-import { blobToVector, vectorToBlob } from './store.js';
+import { blobToVector, vectorToBlob, type StoredVector } from './store.js';
 
 /** One cluster of a map version, as stored. */
 export interface MapCluster {
@@ -139,6 +139,16 @@ export class MapStore {
     ).all(mapId) as Array<Omit<MapCluster, 'centroid' | 'representatives'> & { centroid: Buffer; representatives: string }>)
       .map((c) => ({ ...c, centroid: blobToVector(c.centroid), representatives: JSON.parse(c.representatives) as number[] }));
     return { ...version, ...points, clusters };
+  }
+
+  /** Vectors of a model whose images have no point in a map version (indexed after it was built), in image-id order. */
+  unmappedVectors(mapId: number, modelId: number): StoredVector[] {
+    const rows = this.db.prepare(
+      `SELECT e.image_id AS imageId, e.vector FROM embeddings e
+       WHERE e.model_id = ? AND NOT EXISTS (SELECT 1 FROM map_points p WHERE p.map_id = ? AND p.image_id = e.image_id)
+       ORDER BY e.image_id`,
+    ).all(modelId, mapId) as Array<{ imageId: number; vector: Buffer }>;
+    return rows.map((r) => ({ imageId: r.imageId, vector: blobToVector(r.vector) }));
   }
 
   /** The current version, or undefined before the first map is built. */

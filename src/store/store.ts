@@ -218,6 +218,12 @@ export class Store {
     return rows.map((r) => ({ path: r.path, label: r.label, vector: blobToVector(r.vector) }));
   }
 
+  /** The folder label of every labelled image, by image id. */
+  imageLabels(): Map<number, string> {
+    const rows = this.db.prepare('SELECT id, label FROM images WHERE label IS NOT NULL').raw().all() as Array<[number, string]>;
+    return new Map(rows);
+  }
+
   imagesByIds(ids: number[]): Map<number, ImageInfo> {
     const get = this.cached('SELECT id, path, label FROM images WHERE id = ?');
     const out = new Map<number, ImageInfo>();
