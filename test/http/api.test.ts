@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeMap } from '../../src/core/map-format.js';
 import { cifarImages, tempDir } from '../helpers/fixtures.js';
 import { testServer, uploadForm, type ErrorBody, type SearchBody } from '../helpers/server.js';
 
@@ -116,6 +117,51 @@ describe('images', () => {
     expect((await get(`/api/images/${id}/thumb?size=24`, { headers: { 'If-None-Match': thumbTag } })).status).toBe(304);
     // Default size: never enlarged past the original.
     expect((await sharp(Buffer.from(await (await get(`/api/images/${id}/thumb`)).arrayBuffer())).metadata()).width).toBe(32);
+  });
+});
+
+describe('the map', () => {
+  it('binary by default (decodeMap reads it), JSON on request, revalidated by ETag', async () => {
+    const res = await get('/api/map');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.lookalike.map');
+    const map = decodeMap(await res.arrayBuffer());
+    expect(map.header.count).toBe(160);
+    expect(new Set(map.id).size).toBe(160);
+    const [minX, minY, maxX, maxY] = map.header.bounds;
+    expect(maxX).toBeGreaterThan(minX);
+    expect(maxY).toBeGreaterThan(minY);
+    expect((await get('/api/map', { headers: { 'If-None-Match': res.headers.get('etag')! } })).status).toBe(304);
+
+    const json = (await (await get('/api/map?format=json')).json()) as { mapId: number; points: Array<{ id: number; x: number; y: number; cluster: number }> };
+    expect(json.mapId).toBe(map.header.mapId);
+    expect(json.points.map((p) => p.id)).toEqual([...map.id]);
+    expect(json.points.map((p) => p.cluster)).toEqual([...map.cluster]);
+    const viaAccept = await get('/api/map', { headers: { Accept: 'application/json' } });
+    expect(viaAccept.headers.get('content-type')).toMatch(/application\/json/);
+  });
+
+  it('clusters with labels, sizes and representatives; search places an upload beside its twin', async () => {
+    const body = (await (await get('/api/clusters')).json()) as {
+      mapId: number; clusters: Array<{ id: number; label: string | null; size: number; representatives: Array<{ id: number; thumbUrl: string }> }>;
+    };
+    expect(body.clusters.length).toBeGreaterThan(1);
+    expect(body.clusters.reduce((n, c) => n + c.size, 0)).toBe(160);
+    for (const c of body.clusters) {
+      expect(CLASSES).toContain(c.label);
+      expect(c.representatives.length).toBeGreaterThan(0);
+      expect(c.representatives[0]!.thumbUrl).toBe(`/api/images/${c.representatives[0]!.id}/thumb`);
+    }
+    const res = (await (await search(uploadForm(readFileSync(join(root, 'frog/0009.jpg'))))).json()) as SearchBody;
+    const self = res.results[0]!;
+    const meta = (await (await get(`/api/images/${self.id}`)).json()) as { map: { x: number; y: number; cluster: number } };
+    expect(self.cluster).toBe(meta.map.cluster);
+    expect(res.map!.mapId).toBe(body.mapId);
+    expect(res.map!.neighbours[0]!.id).toBe(self.id);
+    // Weighted towards the identical image (score 1) over the others (exp(-Δ/0.05)).
+    const span = Math.hypot(res.map!.x - meta.map.x, res.map!.y - meta.map.y);
+    const [minX, , maxX] = decodeMap(await (await get('/api/map')).arrayBuffer()).header.bounds;
+    expect(span).toBeLessThan(0.1 * (maxX - minX));
   });
 });
 
