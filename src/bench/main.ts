@@ -3,6 +3,7 @@ import { LookalikeError, errorMessage } from '../core/errors.js';
 import { INDEX_BENCH_HELP, indexBench } from './index-bench.js';
 import { TSNE_BENCH_HELP, tsneBench } from './tsne-bench.js';
 import { KMEANS_BENCH_HELP, kmeansBench } from './kmeans-bench.js';
+import { SERVE_BENCH_HELP, serveBench } from './serve-bench.js';
 import { WEB_BENCH_HELP, webBench } from './web-bench.js';
 
 const USAGE = `usage: npm run bench -- <benchmark> [options]
@@ -11,6 +12,7 @@ Benchmarks:
   index   indexing throughput and peak memory: lookalike index vs TF.js-wasm on the same graph
   tsne    t-SNE time, quality and peak memory: tsne() vs scikit-learn's TSNE on the same vectors
   kmeans  k-means time and quality: ours vs scikit-learn's KMeans, full vectors and PCA
+  serve   server throughput, latency and peak memory: similar-by-id and upload search (autocannon)
   web     the browser app in headless Chromium: first map paint and panning frame times, 50,000 and 1,000,000 points
 
 ${INDEX_BENCH_HELP}
@@ -19,12 +21,15 @@ ${TSNE_BENCH_HELP}
 
 ${KMEANS_BENCH_HELP}
 
+${SERVE_BENCH_HELP}
+
 ${WEB_BENCH_HELP}`;
 
 const BENCHMARKS = new Map<string, (argv: string[]) => Promise<void>>([
   ['index', indexBench],
   ['tsne', tsneBench],
   ['kmeans', kmeansBench],
+  ['serve', serveBench],
   ['web', webBench],
 ]);
 

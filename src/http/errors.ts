@@ -33,6 +33,8 @@ export function errorResponse(err: unknown, c: Context, log: (line: string) => v
     const status = STATUS[err.code] ?? 500;
     if (status === 500) log(`error ${err.code}: ${err.message}`);
     if (err.code === 'UNAUTHORIZED') c.header('WWW-Authenticate', 'Bearer');
+    // The rest of the body is never read: the connection cannot carry another request.
+    if (err.code === 'UPLOAD_TOO_LARGE') c.header('Connection', 'close');
     return c.json(errorBody(err.code, err.message), status);
   }
   if (err instanceof HTTPException) {

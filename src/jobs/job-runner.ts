@@ -138,8 +138,8 @@ export class JobRunner {
   private progress(job: Job, m: Extract<ChildMessage, { type: 'progress' }>): void {
     const s = job.status;
     const now = performance.now();
-    if (m.phase !== s.phase) {
-      job.phaseStarted = now;
+    if (m.phase !== s.phase || (m.detail ?? null) !== s.detail) {
+      if (m.phase !== s.phase || m.done === 0) job.phaseStarted = now;
       this.options.log(`job ${s.id} ${m.phase}${m.total > 0 ? ` (${m.total})` : ''}${m.detail ? `: ${m.detail}` : ''}`);
     }
     const seconds = (now - job.phaseStarted) / 1000;

@@ -14,7 +14,7 @@ export interface ReindexRequest {
   batchSize?: number;
 }
 
-export type JobPhase = 'starting' | 'scanning' | 'embedding' | 'indexing' | 'mapping' | 'placing';
+export type JobPhase = 'starting' | 'scanning' | 'embedding' | 'indexing' | 'mapping';
 
 export interface ReindexSummary {
   added: number;
@@ -23,9 +23,10 @@ export interface ReindexSummary {
   removed: number;
   failed: number;
   indexed: number;
-  /** The map version built or extended by this job; null where none was needed. */
+  /** The current map after the job. */
   mapId: number | null;
-  mapAction: 'built' | 'placed' | 'unchanged';
+  /** 'unchanged' when the images and the map were already in step. */
+  mapAction: 'built' | 'unchanged';
   seconds: number;
 }
 

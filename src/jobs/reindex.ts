@@ -2,9 +2,26 @@ import { LookalikeError } from '../core/errors.js';
 import { DEFAULT_SPEC, defaultBatchSize, loadImageModel, specFromRecipe, type ImageModel } from '../embed/model.js';
 import { indexFolder } from '../indexing/indexer.js';
 import { acquireWriteLock } from '../indexing/lock.js';
+import { buildMap } from '../mapping/map-build.js';
 import { VectorIndex } from '../search/vector-index.js';
+import { MapStore } from '../store/map-store.js';
 import { Store } from '../store/store.js';
 import type { JobPhase, ReindexRequest, ReindexSummary } from './messages.js';
+
+/** The fewest images a map is built of (t-SNE's minimum). */
+const MIN_MAP_POINTS = 4;
+
+/**
+ * Whether the current map shows exactly the serving model's images: false before the first
+ * map, after a recipe change, or when a job was stopped between indexing and publishing.
+ */
+function mapIsCurrent(store: Store): boolean {
+  const maps = new MapStore(store.db);
+  const id = maps.currentId();
+  const serving = store.servingModel();
+  if (id === undefined || !serving || maps.version(id)?.modelId !== serving.id) return false;
+  return maps.unmappedVectors(id, serving.id).length === 0;
+}
 
 export interface ReindexHooks {
   signal: AbortSignal;
@@ -46,10 +63,19 @@ export async function reindex(req: ReindexRequest, hooks: ReindexHooks): Promise
     await VectorIndex.open(store, req.dbPath, { threads: req.runtime.threads }); // builds and persists the graph if stale
     hooks.onProgress('indexing', summary.indexed, summary.indexed);
     const { added, updated, unchanged, removed, failed, indexed } = summary;
-    return {
-      added, updated, unchanged, removed, failed, indexed, mapId: null, mapAction: 'unchanged',
-      seconds: (performance.now() - started) / 1000,
-    };
+    const changed = added + updated + removed > 0;
+    let mapId = new MapStore(store.db).currentId() ?? null;
+    let mapAction: ReindexSummary['mapAction'] = 'unchanged';
+    if (indexed >= MIN_MAP_POINTS && (changed || !mapIsCurrent(store))) {
+      hooks.onProgress('mapping', 0, 0);
+      const built = await buildMap(store, {
+        threads: req.runtime.threads, signal: hooks.signal,
+        onProgress: (p) => hooks.onProgress('mapping', p.done, p.total, p.phase),
+      });
+      mapId = built.mapId;
+      mapAction = 'built';
+    }
+    return { added, updated, unchanged, removed, failed, indexed, mapId, mapAction, seconds: (performance.now() - started) / 1000 };
   } finally {
     await model?.close();
     store.close();

@@ -78,9 +78,11 @@ export class SearchService {
       const known = this.store.imageDetails(imageId);
       throw new LookalikeError('NOT_FOUND', known ? `image ${imageId} has no vector (${known.error ?? 'not indexed yet'})` : `no image with id ${imageId}`);
     }
-    // The image itself is not its own neighbour.
-    const found = s.index.search(vector, Math.max(k + 1, PLACE_POOL)).filter((n) => n.imageId !== imageId);
     const own = s.map?.position(imageId);
+    // Extra hits only where the image must be placed from its neighbours: the search cost grows with k.
+    const want = own || !s.map ? k + 1 : Math.max(k + 1, PLACE_POOL);
+    // The image itself is not its own neighbour.
+    const found = s.index.search(vector, want).filter((n) => n.imageId !== imageId);
     const placement = own && s.map ? { mapId: s.map.id, x: own.x, y: own.y, neighbours: [] } : this.place(s, found);
     return { results: this.hits(s, found.slice(0, k)), map: placement };
   }
@@ -89,7 +91,7 @@ export class SearchService {
     const s = this.current;
     const img = await this.model.decode(bytes, this.limits);
     const [vector] = await this.model.embed([img.pixels]);
-    const found = s.index.search(vector!, Math.max(k, PLACE_POOL));
+    const found = s.index.search(vector!, s.map ? Math.max(k, PLACE_POOL) : k);
     return { results: this.hits(s, found.slice(0, k)), map: this.place(s, found) };
   }
 
