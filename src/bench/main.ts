@@ -3,6 +3,7 @@ import { LookalikeError, errorMessage } from '../core/errors.js';
 import { INDEX_BENCH_HELP, indexBench } from './index-bench.js';
 import { TSNE_BENCH_HELP, tsneBench } from './tsne-bench.js';
 import { KMEANS_BENCH_HELP, kmeansBench } from './kmeans-bench.js';
+import { PLACE_BENCH_HELP, placeBench } from './place-bench.js';
 
 const USAGE = `usage: npm run bench -- <benchmark> [options]
 
@@ -10,17 +11,21 @@ Benchmarks:
   index   indexing throughput and peak memory: lookalike index vs TF.js-wasm on the same graph
   tsne    t-SNE time, quality and peak memory: tsne() vs scikit-learn's TSNE on the same vectors
   kmeans  k-means time and quality: ours vs scikit-learn's KMeans, full vectors and PCA
+  place   placing vectors on a built map: neighbour average vs an openTSNE-style transform
 
 ${INDEX_BENCH_HELP}
 
 ${TSNE_BENCH_HELP}
 
-${KMEANS_BENCH_HELP}`;
+${KMEANS_BENCH_HELP}
+
+${PLACE_BENCH_HELP}`;
 
 const BENCHMARKS = new Map<string, (argv: string[]) => Promise<void>>([
   ['index', indexBench],
   ['tsne', tsneBench],
   ['kmeans', kmeansBench],
+  ['place', placeBench],
 ]);
 
 async function main(argv: string[]): Promise<number> {
