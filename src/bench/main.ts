@@ -5,6 +5,7 @@ import { TSNE_BENCH_HELP, tsneBench } from './tsne-bench.js';
 import { KMEANS_BENCH_HELP, kmeansBench } from './kmeans-bench.js';
 import { SERVE_BENCH_HELP, serveBench } from './serve-bench.js';
 import { WEB_BENCH_HELP, webBench } from './web-bench.js';
+import { PLACE_BENCH_HELP, placeBench } from './place-bench.js';
 
 const USAGE = `usage: npm run bench -- <benchmark> [options]
 
@@ -14,6 +15,7 @@ Benchmarks:
   kmeans  k-means time and quality: ours vs scikit-learn's KMeans, full vectors and PCA
   serve   server throughput, latency and peak memory: similar-by-id and upload search (autocannon)
   web     the browser app in headless Chromium: first map paint and panning frame times, 50,000 and 1,000,000 points
+  place   placing vectors on a built map: neighbour average vs an openTSNE-style transform
 
 ${INDEX_BENCH_HELP}
 
@@ -23,7 +25,9 @@ ${KMEANS_BENCH_HELP}
 
 ${SERVE_BENCH_HELP}
 
-${WEB_BENCH_HELP}`;
+${WEB_BENCH_HELP}
+
+${PLACE_BENCH_HELP}`;
 
 const BENCHMARKS = new Map<string, (argv: string[]) => Promise<void>>([
   ['index', indexBench],
@@ -31,6 +35,7 @@ const BENCHMARKS = new Map<string, (argv: string[]) => Promise<void>>([
   ['kmeans', kmeansBench],
   ['serve', serveBench],
   ['web', webBench],
+  ['place', placeBench],
 ]);
 
 async function main(argv: string[]): Promise<number> {
