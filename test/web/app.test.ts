@@ -165,12 +165,16 @@ describe('browser app against a real server (100 CIFAR-10 images)', () => {
       const node = document.getElementById('reindex-status')!;
       new MutationObserver(() => seen.push(`${node.dataset.state ?? ''}|${node.textContent}`)).observe(node, { childList: true, characterData: true, subtree: true });
     });
+    const mapBefore = await page.locator('#map').getAttribute('data-map-id');
     await page.getByLabel('Admin token').fill(TOKEN);
     await page.getByRole('button', { name: 'Start reindex' }).click();
     await expect.poll(() => status.textContent(), { timeout: 90_000 }).toMatch(/Reindex complete/);
     const seen = (await page.evaluate(() => (window as any).jobTexts)) as string[];
     expect(seen.some((s) => /^running\|.*\d+ \/ \d+/.test(s))).toBe(true);
-    await expect.poll(() => page.locator('#map').getAttribute('data-points')).toBe(String(await mapCount()));
+    // The job rebuilt the map with the new images; the app switched to it.
+    await expect.poll(() => page.locator('#map').getAttribute('data-map-id')).not.toBe(mapBefore);
+    expect(await mapCount()).toBeGreaterThan(100);
+    expect(await page.locator('#map').getAttribute('data-points')).toBe(String(await mapCount()));
     await shot('admin-done');
   });
 
