@@ -86,6 +86,20 @@ describe('t-SNE gradient kernel', () => {
     });
   }
 
+  it('takes an asymmetric P as given (the symmetric one is summed once per pair)', () => {
+    // p_0j doubled for row 0's first neighbour only: p_j0 keeps its value.
+    const values = Float32Array.from(P.values);
+    values[P.indptr[0]!] = values[P.indptr[0]!]! * 2;
+    const asymmetric: Csr = { ...P, values };
+    for (const threads of [1, 3]) {
+      const ref = exactGradient(asymmetric, Y, 1);
+      const native = gradient(asymmetric, Y, { repulsion: 'exact', threads });
+      expect(relativeError(native.gradient, ref.gradient)).toBeLessThan(1e-4);
+      const symmetric = gradient(P, Y, { repulsion: 'exact', threads });
+      expect(relativeError(symmetric.gradient, exactGradient(P, Y, 1).gradient)).toBeLessThan(1e-4);
+    }
+  });
+
   it('FFT repulsion gives the same gradient within 1e-3', () => {
     const ref = exactGradient(P, Y, 1);
     const native = gradient(P, Y, { repulsion: 'fft', threads: 2 });
