@@ -140,7 +140,7 @@ export class JobRunner {
     const now = performance.now();
     if (m.phase !== s.phase || (m.detail ?? null) !== s.detail) {
       if (m.phase !== s.phase || m.done === 0) job.phaseStarted = now;
-      this.options.log(`job ${s.id} ${m.phase}${m.total > 0 ? ` (${m.total})` : ''}${m.detail ? `: ${m.detail}` : ''}`);
+      this.options.log(`job ${s.id} ${m.phase}${m.detail ? `: ${m.detail}` : ''}${m.total > 1 ? ` (${m.total})` : ''}`);
     }
     const seconds = (now - job.phaseStarted) / 1000;
     const rate = m.done > 0 && seconds > 0 ? m.done / seconds : null;

@@ -21,6 +21,7 @@ export interface Neighbour {
 
 interface IndexMeta {
   fingerprint: string;
+  /** The newest index run that may have changed the vectors (Store.lastChangingRunId). */
   runId: number;
   count: number;
   /** The active learned head's id, 0 for raw vectors. */
@@ -65,7 +66,7 @@ export class VectorIndex {
     const vectors = (): AsyncGenerator<StoredVector[]> => vectorChunks(store, serving.id, head, options.threads ?? 1);
     if (count <= (options.exactMax ?? EXACT_MAX)) return VectorIndex.buildExact(vectors(), count, dims, head);
 
-    const want: IndexMeta = { fingerprint: serving.fingerprint, runId: store.lastFinishedRunId(), count, headId: stored?.id ?? 0 };
+    const want: IndexMeta = { fingerprint: serving.fingerprint, runId: store.lastChangingRunId(), count, headId: stored?.id ?? 0 };
     const file = `${dbPath}.usearch`;
     const metaFile = `${file}.json`;
     if (existsSync(file) && existsSync(metaFile) && sameMeta(readMeta(metaFile), want)) {

@@ -197,6 +197,18 @@ export class Store {
     return row.id ?? 0;
   }
 
+  /**
+   * The newest run that may have changed the stored vectors: a finished run that added,
+   * updated or removed images, or any run that did not finish (its counts are unknown). A
+   * rerun that changed nothing leaves it where it was, so the search graph is not rebuilt.
+   */
+  lastChangingRunId(): number {
+    const row = this.db.prepare(
+      `SELECT MAX(id) AS id FROM index_runs WHERE status <> 'done' OR added + updated + removed > 0`,
+    ).get() as { id: number | null };
+    return row.id ?? 0;
+  }
+
   countVectors(modelId: number): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE model_id = ?').get(modelId) as { n: number }).n;
   }
