@@ -4,6 +4,7 @@ import { INDEX_BENCH_HELP, indexBench } from './index-bench.js';
 import { TSNE_BENCH_HELP, tsneBench } from './tsne-bench.js';
 import { KMEANS_BENCH_HELP, kmeansBench } from './kmeans-bench.js';
 import { SERVE_BENCH_HELP, serveBench } from './serve-bench.js';
+import { PLACE_BENCH_HELP, placeBench } from './place-bench.js';
 
 const USAGE = `usage: npm run bench -- <benchmark> [options]
 
@@ -12,6 +13,7 @@ Benchmarks:
   tsne    t-SNE time, quality and peak memory: tsne() vs scikit-learn's TSNE on the same vectors
   kmeans  k-means time and quality: ours vs scikit-learn's KMeans, full vectors and PCA
   serve   server throughput, latency and peak memory: similar-by-id and upload search (autocannon)
+  place   placing vectors on a built map: neighbour average vs an openTSNE-style transform
 
 ${INDEX_BENCH_HELP}
 
@@ -19,13 +21,16 @@ ${TSNE_BENCH_HELP}
 
 ${KMEANS_BENCH_HELP}
 
-${SERVE_BENCH_HELP}`;
+${SERVE_BENCH_HELP}
+
+${PLACE_BENCH_HELP}`;
 
 const BENCHMARKS = new Map<string, (argv: string[]) => Promise<void>>([
   ['index', indexBench],
   ['tsne', tsneBench],
   ['kmeans', kmeansBench],
   ['serve', serveBench],
+  ['place', placeBench],
 ]);
 
 async function main(argv: string[]): Promise<number> {

@@ -33,8 +33,10 @@ export interface MapBuildResult {
 
 /**
  * Both k-means and t-SNE run on one PCA projection to this many dimensions: t-SNE's own
- * recipe reduces to 50, and on the 50,000 CIFAR-10 vectors k-means there finds clusters as
- * good (ARI against the classes) as on the full vectors, several times faster.
+ * recipe reduces to 50 anyway, and on the 50,000 CIFAR-10 vectors (1632-d) k-means there
+ * finds clusters as good as on the full vectors (full-space inertia of its labels within
+ * 0.05%, ARI against the classes 0.084 against 0.088 at k = 10, 0.0325 against 0.0327 at
+ * k = 100) in 0.3-1.1 s instead of 2.4-4.4 s, the PCA being paid for by t-SNE.
  */
 export const MAP_PCA_COMPONENTS = 50;
 const TSNE_PERPLEXITY = 30;

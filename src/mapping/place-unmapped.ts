@@ -1,10 +1,10 @@
 import type { VectorIndex } from '../search/vector-index.js';
 import { MapStore } from '../store/map-store.js';
 import type { Store } from '../store/store.js';
-import { placeFromNeighbours, type PlacedNeighbour } from './place.js';
+import { PLACE_PERPLEXITY, placeFromNeighbours, type PlacedNeighbour } from './place.js';
 
-/** Mapped neighbours each placement averages over. */
-export const PLACE_NEIGHBOURS = 10;
+/** Mapped neighbours each placement starts from: 3 x the placement's perplexity, as t-SNE's own kNN. */
+export const PLACE_NEIGHBOURS = 3 * PLACE_PERPLEXITY;
 
 export interface PlaceUnmappedResult {
   /** The current map, null before the first build. */
@@ -16,7 +16,7 @@ export interface PlaceUnmappedResult {
 
 /**
  * Puts the images indexed since the current map was built into it at once (rows marked
- * placed), each at the weighted position of its nearest mapped neighbours (place.ts) and in
+ * placed), each where place.ts puts it from its nearest mapped neighbours, and in
  * the cluster of the nearest centroid, so the map shows them before the next full build.
  * `index` is the search index over the serving model's vectors, new images included.
  */
@@ -38,7 +38,7 @@ export function placeUnmapped(store: Store, index: VectorIndex, options: { neigh
   unmapped.forEach(({ imageId, vector }, i) => {
     const cluster = nearestCentroid(map.clusters, vector);
     const neighbours = mappedNeighbours(index, vector, want, (id) => row.get(id), map);
-    const at = neighbours.length > 0 ? placeFromNeighbours(neighbours) : { x: cluster?.x ?? 0, y: cluster?.y ?? 0 };
+    const at = neighbours.length > 0 ? placeFromNeighbours(neighbours, map) : { x: cluster?.x ?? 0, y: cluster?.y ?? 0 };
     points.imageIds[i] = imageId;
     points.x[i] = at.x;
     points.y[i] = at.y;

@@ -127,7 +127,7 @@ export class SearchService {
       if (neighbours.length === PLACE_NEIGHBOURS) break;
     }
     if (neighbours.length === 0) return null;
-    return { mapId: s.map.id, ...placeFromNeighbours(neighbours), neighbours };
+    return { mapId: s.map.id, ...placeFromNeighbours(neighbours, { x: s.map.map.x, y: s.map.map.y }), neighbours };
   }
 }
 
