@@ -3,6 +3,7 @@ import type { ImageModel } from '../embed/model.js';
 import type { DecodeLimits } from '../embed/preprocess.js';
 import { MapView } from '../mapping/map-view.js';
 import { placeFromNeighbours } from '../mapping/place.js';
+import { PLACE_NEIGHBOURS } from '../mapping/place-unmapped.js';
 import { MapStore } from '../store/map-store.js';
 import type { Store } from '../store/store.js';
 import { SearchPool } from './search-pool.js';
@@ -40,8 +41,6 @@ export interface SearchResult {
   map: Placement | null;
 }
 
-/** Neighbours that place a query on the map. */
-const PLACE_NEIGHBOURS = 10;
 /** Hits fetched beyond k so that placement finds mapped neighbours even when the top ones are new. */
 const PLACE_POOL = 30;
 /** How long an index replaced by a reindex keeps answering the requests that started on it. */
