@@ -13,6 +13,8 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { LookalikeError } from '../core/errors.js';
 import { intOption } from '../cli/args.js';
+import { VectorIndex } from '../search/vector-index.js';
+import { Store } from '../store/store.js';
 
 export const SERVE_BENCH_HELP = `Options (serve):
   --db FILE              indexed database to copy and serve (default /tmp/full/l.db; its
@@ -72,6 +74,15 @@ export async function serveBench(argv: string[]): Promise<void> {
     log(`copying ${source} (and its graph) to ${dir}`);
     const db = join(dir, 'l.db');
     for (const suffix of ['', '.usearch', '.usearch.json']) if (existsSync(source + suffix)) copyFileSync(source + suffix, db + suffix);
+    // Here rather than in the server, so the server's RSS is that of serving: a copied graph
+    // whose staleness key predates the database's runs is rebuilt once.
+    log('bringing the copied search graph up to date (rebuilt if stale)');
+    const store = Store.open(db);
+    try {
+      await VectorIndex.open(store, db);
+    } finally {
+      store.close();
+    }
     const { ids, root } = sample(db);
     const queries = queryImages(root, 64);
     log(`${ids.length} indexed images; ${queries.length} upload queries from ${root}`);
@@ -186,7 +197,7 @@ function printTable(r: { images: number; cores: number; duration: number; k: num
     'scenario          conns   req/s    p50 ms   p99 ms   requests  failed',
     ...r.results.map((s) =>
       `${s.name.padEnd(16)} ${String(s.connections).padStart(5)} ${s.requestsPerSecond.toFixed(0).padStart(7)} ${s.p50.toFixed(1).padStart(9)} ${s.p99.toFixed(1).padStart(8)} ${String(s.requests).padStart(10)} ${String(s.failed).padStart(7)}`),
-    `server RSS: ${r.rssMB} MB after the runs, ${r.peakRssMB} MB at its peak (a stale search graph is rebuilt at start)`,
+    `server RSS: ${r.rssMB} MB after the runs, ${r.peakRssMB} MB at its peak`,
     `targets (2 cores): similar-by-id >= ${TARGETS.similarRps} req/s with p99 <= ${TARGETS.similarP99} ms; upload p50 <= ${TARGETS.uploadP50} ms`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
