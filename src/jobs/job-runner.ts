@@ -66,7 +66,7 @@ export class JobRunner {
     return this.running?.status;
   }
 
-  /** Starts a reindex; BUSY while one runs. overrides: for the first run at start (folder, recipe). */
+  /** Starts a reindex; BUSY while one runs. overrides: the folder of the first run at start. */
   start(overrides: Partial<ReindexRequest> = {}): JobStatus {
     if (this.running) throw new LookalikeError('BUSY', `job ${this.running.status.id} is running; wait for it or cancel it (DELETE /api/admin/jobs/${this.running.status.id})`);
     const id = String(this.nextId++);
