@@ -73,7 +73,7 @@ export class SearchService {
   async reload(): Promise<Serving> {
     const old = this.current;
     this.current = await loadServing(this.store, this.dbPath, this.model, this.threads);
-    void old.index.close(RETIRE_GRACE_MS);
+    old.index.close(RETIRE_GRACE_MS).catch(() => undefined); // its threads end either way
     return this.current;
   }
 
