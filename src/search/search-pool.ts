@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { LookalikeError, isErrorCode } from '../core/errors.js';
+import type { MapPositions, PlacedNeighbour } from '../mapping/place.js';
 import type { SearchReady, SearchReply, SearchRequest, SearchWorkerData } from './search-worker.js';
 import type { Neighbour } from './vector-index.js';
 
@@ -39,10 +40,14 @@ export class SearchPool {
     }
   }
 
-  /** Starts the workers on the database's current (fresh) graph; the caller has built it. */
-  static async open(dbPath: string, threads: number): Promise<SearchPool> {
+  /**
+   * Starts the workers on the database's current (fresh) graph, which the caller has built,
+   * and with the map positions that uploads are placed against.
+   */
+  static async open(dbPath: string, threads: number, map: MapPositions | null): Promise<SearchPool> {
     const url = workerUrl();
-    const workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(url, { workerData: { dbPath } satisfies SearchWorkerData }));
+    const shared = map && { x: sharedCopy(map.x), y: sharedCopy(map.y) };
+    const workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(url, { workerData: { dbPath, map: shared } satisfies SearchWorkerData }));
     try {
       const ready = await Promise.all(workers.map((w) => new Promise<SearchReady>((resolve, reject) => {
         w.once('message', resolve);
@@ -64,16 +69,28 @@ export class SearchPool {
 
   /** The k nearest of an indexed image's stored vector (undefined: it has none) or of a vector. */
   async search(query: { imageId: number } | { vector: Float32Array }, k: number, modelId: number): Promise<Neighbour[] | undefined> {
+    const reply = await this.request({ id: this.nextId++, k, modelId, ...query });
+    if ('missing' in reply) return undefined;
+    if (!('imageIds' in reply)) throw new LookalikeError('INTERNAL', 'search thread sent no hits');
+    return reply.imageIds.map((imageId, i) => ({ imageId, score: reply.scores[i]! }));
+  }
+
+  /** Where a query falls on the map this pool was opened with (placeFromNeighbours). */
+  async place(neighbours: PlacedNeighbour[]): Promise<{ x: number; y: number }> {
+    const reply = await this.request({ id: this.nextId++, place: neighbours });
+    if (!('x' in reply)) throw new LookalikeError('INTERNAL', 'search thread sent no position');
+    return { x: reply.x, y: reply.y };
+  }
+
+  private async request(req: SearchRequest): Promise<SearchReply> {
     if (this.closed) throw new LookalikeError('INTERNAL', 'search on a closed index');
     const slot = this.slots.reduce((a, b) => (a.pending.size <= b.pending.size ? a : b));
-    const id = this.nextId++;
     const reply = await new Promise<SearchReply>((resolve) => {
-      slot.pending.set(id, resolve);
-      slot.worker.postMessage({ id, k, modelId, ...query } satisfies SearchRequest);
+      slot.pending.set(req.id, resolve);
+      slot.worker.postMessage(req);
     });
     if ('error' in reply) throw new LookalikeError(isErrorCode(reply.code) ? reply.code : 'INTERNAL', reply.error);
-    if ('missing' in reply) return undefined;
-    return reply.imageIds.map((imageId, i) => ({ imageId, score: reply.scores[i]! }));
+    return reply;
   }
 
   /**
@@ -86,4 +103,10 @@ export class SearchPool {
     this.closed = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
+}
+
+function sharedCopy(a: Float32Array): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
 }

@@ -2,7 +2,6 @@ import { LookalikeError } from '../core/errors.js';
 import type { ImageModel } from '../embed/model.js';
 import type { DecodeLimits } from '../embed/preprocess.js';
 import { MapView } from '../mapping/map-view.js';
-import { placeFromNeighbours } from '../mapping/place.js';
 import { PLACE_NEIGHBOURS } from '../mapping/place-unmapped.js';
 import { MapStore } from '../store/map-store.js';
 import type { Store } from '../store/store.js';
@@ -93,7 +92,7 @@ export class SearchService {
     }
     // The image itself is not its own neighbour.
     const found = searched.filter((n) => n.imageId !== imageId);
-    const placement = own && s.map ? { mapId: s.map.id, x: own.x, y: own.y, neighbours: [] } : this.place(s, found);
+    const placement = own && s.map ? { mapId: s.map.id, x: own.x, y: own.y, neighbours: [] } : await this.place(s, found);
     return { results: this.hits(s, found.slice(0, k)), map: placement };
   }
 
@@ -102,7 +101,7 @@ export class SearchService {
     const [vector] = await this.model.embed([img.pixels]);
     const s = this.current; // after embedding: the snapshot current when the search starts
     const found = (await s.index.search({ vector: vector! }, s.map ? Math.max(k, PLACE_POOL) : k, s.modelId))!;
-    return { results: this.hits(s, found.slice(0, k)), map: this.place(s, found) };
+    return { results: this.hits(s, found.slice(0, k)), map: await this.place(s, found) };
   }
 
   /** Hits with their rows; an image removed by a reindex in progress drops out. */
@@ -117,7 +116,7 @@ export class SearchService {
     return out;
   }
 
-  private place(s: Serving, found: Neighbour[]): Placement | null {
+  private async place(s: Serving, found: Neighbour[]): Promise<Placement | null> {
     if (!s.map) return null;
     const neighbours: Placement['neighbours'] = [];
     for (const n of found) {
@@ -126,7 +125,7 @@ export class SearchService {
       if (neighbours.length === PLACE_NEIGHBOURS) break;
     }
     if (neighbours.length === 0) return null;
-    return { mapId: s.map.id, ...placeFromNeighbours(neighbours, { x: s.map.map.x, y: s.map.map.y }), neighbours };
+    return { mapId: s.map.id, ...(await s.index.place(neighbours)), neighbours };
   }
 }
 
@@ -138,9 +137,9 @@ async function loadServing(store: Store, dbPath: string, model: ImageModel, thre
   }
   // Builds and persists the graph here if it is stale, so that the search threads only map it.
   await VectorIndex.open(store, dbPath, { view: true });
-  const index = await SearchPool.open(dbPath, threads);
   const loaded = new MapStore(store.db).loadCurrent();
   // A map of another model's vectors would place queries by the wrong neighbours.
   const map = loaded && loaded.modelId === model_.id ? MapView.from(loaded) : null;
+  const index = await SearchPool.open(dbPath, threads, map && { x: map.map.x, y: map.map.y });
   return { index, map, modelId: model_.id, runId: store.lastFinishedRunId(), loadedAt: new Date().toISOString() };
 }

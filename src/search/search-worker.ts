@@ -1,23 +1,29 @@
 /** A search thread: its own read-only connection and its own view of the persisted graph. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { LookalikeError, errorMessage } from '../core/errors.js';
+import { placeFromNeighbours, type MapPositions, type PlacedNeighbour } from '../mapping/place.js';
 import { openDatabase, Store } from '../store/store.js';
 import { VectorIndex } from './vector-index.js';
 
 export interface SearchWorkerData {
   dbPath: string;
+  /** The current map's positions, on SharedArrayBuffers: one copy for every thread. */
+  map: MapPositions | null;
 }
 
-export type SearchRequest = { id: number; k: number; modelId: number } & ({ imageId: number } | { vector: Float32Array });
+export type SearchRequest =
+  | ({ id: number; k: number; modelId: number } & ({ imageId: number } | { vector: Float32Array }))
+  | { id: number; place: PlacedNeighbour[] };
 
 export type SearchReply =
   | { id: number; imageIds: number[]; scores: number[] }
+  | { id: number; x: number; y: number }
   | { id: number; missing: true }
   | { id: number; error: string; code: string };
 
 export type SearchReady = { ready: true; size: number; kind: 'exact' | 'hnsw' } | { ready: false; error: string; code: string };
 
-const { dbPath } = workerData as SearchWorkerData;
+const { dbPath, map } = workerData as SearchWorkerData;
 const port = parentPort!;
 const store = new Store(openDatabase(dbPath, { readonly: true }));
 const codeOf = (err: unknown): string => (err instanceof LookalikeError ? err.code : 'INTERNAL');
@@ -32,6 +38,11 @@ VectorIndex.open(store, dbPath, { view: true }).then(
         return;
       }
       try {
+        if ('place' in req) {
+          // Against the whole map: milliseconds at 50,000 points, kept off the event loop.
+          port.postMessage({ id: req.id, ...placeFromNeighbours(req.place, map ?? undefined) } satisfies SearchReply);
+          return;
+        }
         const vector = 'vector' in req ? req.vector : store.vectorOf(req.imageId, req.modelId);
         if (!vector) {
           port.postMessage({ id: req.id, missing: true } satisfies SearchReply);
