@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { LookalikeError } from '../core/errors.js';
 import { intOption } from '../cli/args.js';
+import { buildMap } from '../mapping/map-build.js';
 import { VectorIndex } from '../search/vector-index.js';
 import { Store } from '../store/store.js';
 
@@ -23,6 +24,8 @@ export const SERVE_BENCH_HELP = `Options (serve):
   --connections N        concurrent connections for similar-by-id (default 8)
   --upload-connections N concurrent connections for upload search (default 2)
   --k N                  results per request (default 12)
+  --map                  build a map of the copy first, so results carry clusters and
+                         uploads are placed on it (the copied database has none)
   --json                 print the results as JSON`;
 
 interface Scenario {
@@ -55,7 +58,7 @@ export async function serveBench(argv: string[]): Promise<void> {
       args: argv, strict: true,
       options: {
         db: { type: 'string' }, duration: { type: 'string' }, connections: { type: 'string' }, 'upload-connections': { type: 'string' },
-        k: { type: 'string' }, json: { type: 'boolean' },
+        k: { type: 'string' }, map: { type: 'boolean' }, json: { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -80,6 +83,11 @@ export async function serveBench(argv: string[]): Promise<void> {
     const store = Store.open(db);
     try {
       await VectorIndex.open(store, db);
+      if (values.map) {
+        log('building a map of the copy');
+        const built = await buildMap(store);
+        log(`map ${built.mapId}: ${built.points} points, ${built.clusters} clusters in ${built.seconds.total?.toFixed(1)} s`);
+      }
     } finally {
       store.close();
     }
@@ -113,7 +121,7 @@ export async function serveBench(argv: string[]): Promise<void> {
     const peakRssMB = memory(server.pid!, 'VmHWM');
     const rssMB = memory(server.pid!, 'VmRSS');
 
-    const report = { database: source, images: ids.length, cores: cpus().length, duration, k, peakRssMB, rssMB, results, targets: TARGETS };
+    const report = { database: source, images: ids.length, map: values.map === true, cores: cpus().length, duration, k, peakRssMB, rssMB, results, targets: TARGETS };
     if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else printTable(report);
   } finally {
@@ -191,9 +199,9 @@ function memory(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
-function printTable(r: { images: number; cores: number; duration: number; k: number; peakRssMB: number; rssMB: number; results: Scenario[] }): void {
+function printTable(r: { images: number; map: boolean; cores: number; duration: number; k: number; peakRssMB: number; rssMB: number; results: Scenario[] }): void {
   const lines = [
-    `lookalike serve on ${r.images} images, ${r.cores} cores (load generator on the same cores), k = ${r.k}, ${r.duration} s each`,
+    `lookalike serve on ${r.images} images${r.map ? ' with a map' : ''}, ${r.cores} cores (load generator on the same cores), k = ${r.k}, ${r.duration} s each`,
     'scenario          conns   req/s    p50 ms   p99 ms   requests  failed',
     ...r.results.map((s) =>
       `${s.name.padEnd(16)} ${String(s.connections).padStart(5)} ${s.requestsPerSecond.toFixed(0).padStart(7)} ${s.p50.toFixed(1).padStart(9)} ${s.p99.toFixed(1).padStart(8)} ${String(s.requests).padStart(10)} ${String(s.failed).padStart(7)}`),
