@@ -81,7 +81,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const serving = store.servingModel();
     if (!serving) throw new LookalikeError('NOTHING_INDEXED', `nothing is indexed in ${opts.dbPath}: pass a folder to index (lookalike serve <folder>)`);
     model = await loadImageModel(specFromRecipe(serving), opts.runtime);
-    search = await SearchService.open(store, opts.dbPath, model, opts.limits);
+    search = await SearchService.open(store, opts.dbPath, model, opts.limits, opts.runtime.threads);
     const images = new ImageService(store, new Thumbnails(join(dirname(opts.dbPath), 'thumbs'), opts.limits));
     const app = createApp({
       store, search, images, jobs, adminToken: opts.adminToken, maxUploadBytes: opts.maxUploadBytes,
@@ -102,11 +102,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
           server.close(() => done());
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
+        await search!.close();
         await loaded.close();
         store.close();
       },
     };
   } catch (err) {
+    await search?.close();
     await model?.close();
     store.close();
     throw err;
@@ -148,8 +150,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     images = resolve('data/demo/mnist');
     db ??= resolve('data/demo/lookalike.db');
     process.stderr.write(`demo: the mnist package's digits in ${images}\n`);
-    await writeMnistDemo(images, (done, total) => process.stderr.write(`\rwriting digits as PNG: ${done}/${total}`));
-    process.stderr.write('\n');
+    await writeMnistDemo(images, (done, total) => process.stderr.write(`writing digits as PNG: ${done}/${total}\n`));
   }
   const { dbPath, runtime } = runtimeFor(db);
   const env = readEnv();
@@ -186,17 +187,18 @@ export async function serveCommand(argv: string[]): Promise<number> {
 
 /** A line per phase and a progress line every few seconds on stderr while the first index runs. */
 function startupProgress(): (s: JobStatus) => void {
-  let phase = '';
+  let step = '';
   let last = 0;
   return (s) => {
     const now = performance.now();
-    if (s.phase !== phase) {
-      phase = s.phase;
-      process.stderr.write(`${s.phase}${s.detail ? `: ${s.detail}` : ''}${s.total > 0 ? ` (${s.total})` : ''}\n`);
-    } else if (s.state === 'running' && s.total > 0 && (now - last > 3000 || s.done === s.total)) {
+    const name = s.detail && s.phase === 'mapping' ? `mapping: ${s.detail}` : s.phase;
+    if (s.state === 'running' && name !== step) {
+      step = name;
+      process.stderr.write(`${name}${s.total > 1 ? ` (${s.total})` : ''}\n`);
+    } else if (s.state === 'running' && s.total > 1 && (now - last > 3000 || s.done === s.total)) {
       last = now;
       const rate = s.rate === null ? '' : `  ${s.rate.toFixed(1)}/s  ETA ${formatDuration(s.etaSeconds ?? Infinity)}`;
-      process.stderr.write(`  ${s.phase} ${s.done}/${s.total}${rate}\n`);
+      process.stderr.write(`  ${s.done}/${s.total}${rate}\n`);
     }
     if (s.state !== 'running') process.stderr.write(`${s.state === 'done' ? 'ready' : s.state}${s.error ? `: ${s.error.message}` : ''}\n`);
   };

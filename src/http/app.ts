@@ -16,8 +16,7 @@ export interface AppDeps {
   store: Pick<Store, 'countImages'>;
   search: SearchService;
   images: ImageService;
-  /** null: a server without reindex jobs. */
-  jobs: JobRunner | null;
+  jobs: JobRunner;
   /** undefined: admin routes answer 403. */
   adminToken: string | undefined;
   maxUploadBytes: number;

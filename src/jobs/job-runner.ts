@@ -66,7 +66,7 @@ export class JobRunner {
     return this.running?.status;
   }
 
-  /** Starts a reindex; BUSY while one runs. overrides: for the first run at start (folder, recipe). */
+  /** Starts a reindex; BUSY while one runs. overrides: the folder of the first run at start. */
   start(overrides: Partial<ReindexRequest> = {}): JobStatus {
     if (this.running) throw new LookalikeError('BUSY', `job ${this.running.status.id} is running; wait for it or cancel it (DELETE /api/admin/jobs/${this.running.status.id})`);
     const id = String(this.nextId++);
@@ -91,8 +91,18 @@ export class JobRunner {
       if (m.type === 'progress') this.progress(job, m);
       else outcome = m;
     });
-    child.on('exit', (code, signal) => {
-      void this.finish(job, outcome, code, signal, stderr);
+    let finished = false;
+    const end = (code: number | null, signal: NodeJS.Signals | null, why: string): void => {
+      if (finished) return;
+      finished = true;
+      void this.finish(job, outcome, code, signal, why);
+    };
+    child.on('exit', (code, signal) => end(code, signal, stderr));
+    // A process that could not start never exits: its job fails here. Other errors (a failed
+    // signal or message to a live process) leave the job to its exit.
+    child.on('error', (err) => {
+      if (child.pid === undefined) end(null, null, err.message);
+      else this.options.log(`job ${id}: ${err.message}`);
     });
     return { ...job.status };
   }
@@ -107,7 +117,7 @@ export class JobRunner {
     if (job.status.state !== 'running') throw new LookalikeError('BUSY', `job ${id} is not running (${job.status.state})`);
     if (!job.cancelTimer) {
       this.options.log(`job ${id} cancelling`);
-      job.child.send({ type: 'cancel' });
+      if (job.child.connected) job.child.send({ type: 'cancel' }, () => undefined);
       job.cancelTimer = setTimeout(() => job.child.kill('SIGKILL'), CANCEL_GRACE_MS);
     }
     return { ...job.status };
@@ -140,7 +150,7 @@ export class JobRunner {
     const now = performance.now();
     if (m.phase !== s.phase || (m.detail ?? null) !== s.detail) {
       if (m.phase !== s.phase || m.done === 0) job.phaseStarted = now;
-      this.options.log(`job ${s.id} ${m.phase}${m.total > 0 ? ` (${m.total})` : ''}${m.detail ? `: ${m.detail}` : ''}`);
+      this.options.log(`job ${s.id} ${m.phase}${m.detail ? `: ${m.detail}` : ''}${m.total > 1 ? ` (${m.total})` : ''}`);
     }
     const seconds = (now - job.phaseStarted) / 1000;
     const rate = m.done > 0 && seconds > 0 ? m.done / seconds : null;

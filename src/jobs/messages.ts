@@ -1,17 +1,14 @@
 /** What crosses the pipe between the server and its reindex process. */
-import type { ModelSpec, RuntimeOptions } from '../embed/model.js';
+import type { RuntimeOptions } from '../embed/model.js';
 import type { DecodeLimits } from '../embed/preprocess.js';
 
 export interface ReindexRequest {
   dbPath: string;
   /** The folder to index; undefined: the one the database already indexes. */
   root?: string;
-  /** The recipe to embed with; undefined: the serving model's (or the default on a new database). */
-  spec?: ModelSpec;
   runtime: RuntimeOptions;
   limits: DecodeLimits;
   maxFileBytes: number;
-  batchSize?: number;
 }
 
 export type JobPhase = 'starting' | 'scanning' | 'embedding' | 'indexing' | 'mapping';

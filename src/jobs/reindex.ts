@@ -43,12 +43,13 @@ export async function reindex(req: ReindexRequest, hooks: ReindexHooks): Promise
     const root = req.root ?? store.getMeta('root');
     if (root === undefined) throw new LookalikeError('NOTHING_INDEXED', 'this database indexes no folder yet: start the server with --images <folder>');
     const serving = store.servingModel();
-    const spec = req.spec ?? (serving ? specFromRecipe(serving) : DEFAULT_SPEC);
+    // The recipe the index was built with; the default one on a new database.
+    const spec = serving ? specFromRecipe(serving) : DEFAULT_SPEC;
     hooks.onProgress('starting', 0, 0, 'loading the model');
     model = await loadImageModel(spec, req.runtime);
     hooks.onProgress('scanning', 0, 0);
     const summary = await indexFolder(store, model, {
-      root, batchSize: req.batchSize ?? defaultBatchSize(spec.preprocessing), maxFileBytes: req.maxFileBytes, limits: req.limits,
+      root, batchSize: defaultBatchSize(spec.preprocessing), maxFileBytes: req.maxFileBytes, limits: req.limits,
       signal: hooks.signal,
       onStart: (total) => hooks.onProgress('embedding', 0, total),
       onProgress: (done, total) => hooks.onProgress('embedding', done, total),

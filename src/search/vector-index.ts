@@ -21,6 +21,7 @@ export interface Neighbour {
 
 interface IndexMeta {
   fingerprint: string;
+  /** The newest index run that may have changed the vectors (Store.lastChangingRunId). */
   runId: number;
   count: number;
   /** The active learned head's id, 0 for raw vectors. */
@@ -53,9 +54,9 @@ export class VectorIndex {
 
   /**
    * Loads the persisted graph if it matches the store; rebuilds (and persists) it otherwise.
-   * threads: for pushing the vectors through a learned head.
+   * threads: for pushing the vectors through a learned head. view: map the file instead of reading it.
    */
-  static async open(store: Store, dbPath: string, options: { exactMax?: number; threads?: number } = {}): Promise<VectorIndex> {
+  static async open(store: Store, dbPath: string, options: { exactMax?: number; threads?: number; view?: boolean } = {}): Promise<VectorIndex> {
     const serving = store.servingModel();
     if (!serving) throw new LookalikeError('NOTHING_INDEXED', 'nothing is indexed yet: run `lookalike index <folder>` first');
     const count = store.countVectors(serving.id);
@@ -65,12 +66,14 @@ export class VectorIndex {
     const vectors = (): AsyncGenerator<StoredVector[]> => vectorChunks(store, serving.id, head, options.threads ?? 1);
     if (count <= (options.exactMax ?? EXACT_MAX)) return VectorIndex.buildExact(vectors(), count, dims, head);
 
-    const want: IndexMeta = { fingerprint: serving.fingerprint, runId: store.lastFinishedRunId(), count, headId: stored?.id ?? 0 };
+    const want: IndexMeta = { fingerprint: serving.fingerprint, runId: store.lastChangingRunId(), count, headId: stored?.id ?? 0 };
     const file = `${dbPath}.usearch`;
     const metaFile = `${file}.json`;
     if (existsSync(file) && existsSync(metaFile) && sameMeta(readMeta(metaFile), want)) {
       const graph = newGraph(dims.index);
-      graph.load(file);
+      // view: memory-mapped, so several threads searching the same file share one copy in the page cache.
+      if (options.view) graph.view(file);
+      else graph.load(file);
       return new VectorIndex(dims.raw, graph.size(), null, graph, head, dims.index);
     }
     const built = await VectorIndex.buildGraph(vectors(), dims, head);

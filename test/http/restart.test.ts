@@ -61,7 +61,8 @@ describe('a server killed during a reindex', () => {
     const root = tempDir('http-restart');
     cifarImages(root, ['bird', 'truck'], 30);
     const db = join(tempDir('http-restart-db'), 'l.db');
-    const first = await serve([root, '--db', db]);
+    // As `npm start -- <folder>` runs it: the folder wins over --demo.
+    const first = await serve(['--demo', root, '--db', db]);
     const health0 = (await (await fetch(`${first.url}/api/health`)).json()) as { index: { size: number }; map: { id: number } };
     expect(health0.index.size).toBe(60);
 

@@ -89,6 +89,23 @@ describe('VectorIndex', () => {
     store.close();
   });
 
+  it('keeps the graph across a run that changed nothing, not across one that was cut short', async () => {
+    const path = join(tempDir('vi'), 'l.db');
+    const store = Store.open(path);
+    const modelId = fill(store, vectors(300));
+    await VectorIndex.open(store, path, { exactMax: 100 });
+    const built = statSync(`${path}.usearch`).mtimeMs;
+    const none = { added: 0, updated: 0, unchanged: 300, removed: 0, failed: 0 };
+    store.finishRun(store.startRun(modelId, '/data'), 'done', none, 0);
+    await VectorIndex.open(store, path, { exactMax: 100 });
+    expect(statSync(`${path}.usearch`).mtimeMs).toBe(built);
+    store.startRun(modelId, '/data'); // killed: left 'running', whatever it wrote
+    store.finishRun(store.startRun(modelId, '/data'), 'done', none, 0);
+    await VectorIndex.open(store, path, { exactMax: 100 });
+    expect(JSON.parse(readFileSync(`${path}.usearch.json`, 'utf8'))).toMatchObject({ runId: 3 });
+    store.close();
+  });
+
   it('refuses a query of the wrong size and an empty store', async () => {
     const path = join(tempDir('vi'), 'l.db');
     const store = Store.open(path);

@@ -1,28 +1,22 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { LookalikeError } from '../../core/errors.js';
-import type { JobRunner, JobStatus } from '../../jobs/job-runner.js';
+import type { JobStatus } from '../../jobs/job-runner.js';
 import type { AppDeps } from '../app.js';
 import { adminAuth } from '../auth.js';
 import { idParam } from '../params.js';
-
-function runner(deps: AppDeps): JobRunner {
-  if (!deps.jobs) throw new LookalikeError('FORBIDDEN', 'this server runs no jobs');
-  return deps.jobs;
-}
 
 export function adminRoutes(deps: AppDeps): Hono {
   return new Hono()
     .use('/admin/*', adminAuth(deps.adminToken))
     .post('/admin/reindex', (c) => {
-      const job = runner(deps).start();
+      const job = deps.jobs.start();
       c.header('Location', `/api/admin/jobs/${job.id}`);
       return c.json({ jobId: job.id }, 202);
     })
-    .get('/admin/jobs/:id', (c) => c.json(runner(deps).get(String(idParam(c.req.param('id'), 'job')))))
-    .delete('/admin/jobs/:id', (c) => c.json(runner(deps).cancel(String(idParam(c.req.param('id'), 'job'))), 202))
+    .get('/admin/jobs/:id', (c) => c.json(deps.jobs.get(String(idParam(c.req.param('id'), 'job')))))
+    .delete('/admin/jobs/:id', (c) => c.json(deps.jobs.cancel(String(idParam(c.req.param('id'), 'job'))), 202))
     .get('/admin/jobs/:id/events', (c) => {
-      const jobs = runner(deps);
+      const jobs = deps.jobs;
       const id = String(idParam(c.req.param('id'), 'job'));
       jobs.get(id); // NOT_FOUND before the stream starts
       return streamSSE(c, async (stream) => {

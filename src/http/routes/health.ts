@@ -5,7 +5,7 @@ export function healthRoutes(deps: AppDeps): Hono {
   const started = Date.now();
   return new Hono().get('/health', (c) => {
     const s = deps.search.serving;
-    const job = deps.jobs?.active;
+    const job = deps.jobs.active;
     return c.json({
       status: 'ok',
       images: deps.store.countImages(),

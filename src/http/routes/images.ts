@@ -22,10 +22,10 @@ export function imageRoutes(deps: AppDeps): Hono {
       const position = deps.search.serving.map?.position(id) ?? null;
       return c.json({ ...row, ...imageUrls(id), map: position });
     })
-    .get('/images/:id/similar', (c) => {
+    .get('/images/:id/similar', async (c) => {
       const id = idParam(c.req.param('id'), 'image');
       const k = intParam(c.req.query('k'), 'k', deps.defaultK, 1, deps.maxK);
-      return c.json(searchBody(deps.search.similarToImage(id, k), { query: { id } }));
+      return c.json(searchBody(await deps.search.similarToImage(id, k), { query: { id } }));
     })
     .get('/images/:id/file', async (c) => {
       const f = await deps.images.file(idParam(c.req.param('id'), 'image'));
