@@ -69,7 +69,8 @@
             "kernels/cuda/repulsion.cu",
             "kernels/cuda/tsne.cu",
             "kernels/cuda/gemm.cu",
-            "kernels/cuda/pca.cu"
+            "kernels/cuda/pca.cu",
+            "kernels/cuda/kmeans.cu"
           ],
           "defines": ["LOOKALIKE_CUDA=1"],
           # The static runtime loads the driver at the first call, so the addon also loads
@@ -85,7 +86,8 @@
                 "kernels/cuda/gemm.cuh",
                 "kernels/cuda/grid_convolution.cuh",
                 "kernels/cuda/reduce.cuh",
-                "kernels/cuda/repulsion.cuh"
+                "kernels/cuda/repulsion.cuh",
+                "kernels/cuda/tile.cuh"
               ],
               "outputs": ["<(INTERMEDIATE_DIR)/<(RULE_INPUT_ROOT).o"],
               "action": [

@@ -47,6 +47,9 @@ export interface NativeKernels {
   pcaProjectCuda?(
     X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number,
   ): { scores: Float32Array; variance: Float64Array };
+  kmeansCuda?(
+    X: Float32Array, n: number, d: number, k: number, seed: number, maxIterations: number, tolerance: number, threads: number,
+  ): { labels: Int32Array; centroids: Float32Array; inertia: number; iterations: number; history: Float64Array };
   tsneGradientCuda?(
     indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array,
     exaggeration: number, repulsion: 'fft' | 'exact',
