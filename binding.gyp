@@ -39,7 +39,8 @@
         "kernels/cpu/knn_approx.cc",
         "kernels/cpu/kmeans.cc",
         "kernels/cpu/kmeans_seed.cc",
-        "kernels/cpu/kmeans_lloyd.cc"
+        "kernels/cpu/kmeans_lloyd.cc",
+        "kernels/cpu/finite.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

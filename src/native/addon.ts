@@ -6,6 +6,8 @@ import { LookalikeError, type ErrorCode } from '../core/errors.js';
  * arguments, flat typed arrays; the wrappers beside this file validate everything first.
  */
 export interface NativeKernels {
+  /** Index of the first NaN or infinity in data, or -1. */
+  firstNonFinite(data: Float32Array, threads: number): number;
   pcaProject(
     X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number, threads: number,
   ): { scores: Float32Array; variance: Float64Array };
