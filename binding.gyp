@@ -40,7 +40,7 @@
         "kernels/cpu/kmeans.cc",
         "kernels/cpu/kmeans_seed.cc",
         "kernels/cpu/kmeans_lloyd.cc",
-        "kernels/cpu/finite.cc"
+        "kernels/cpu/arrays.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

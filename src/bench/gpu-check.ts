@@ -292,10 +292,10 @@ const PARTS: Record<string, { seconds: number; run: () => void | Promise<void>; 
         const wall = (performance.now() - start) / 1000;
         const s = r.seconds;
         const inRun = r.runSeconds - (s.pca + s.knn + s.affinities + s.optimize);
-        console.log(`  ${label}: ${ms(wall)} = pca ${ms(s.pca)} + knn ${ms(s.knn)} + affinities (CPU) ${ms(s.affinities)} + optimize ${ms(s.optimize)} (${r.iterations} iterations, KL ${r.klDivergence.toFixed(4)}) + input check and layout ${ms(inRun)} + outside the run ${ms(wall - r.runSeconds)} (${transfer ? '' : 'input copy, '}worker start, addon load${label === 'cold' ? ', CUDA start' : ''}, messages)`);
+        console.log(`  ${label}: ${ms(wall)} = pca ${ms(s.pca)} + knn ${ms(s.knn)} + affinities (CPU) ${ms(s.affinities)} + optimize ${ms(s.optimize)} (${r.iterations} iterations, KL ${r.klDivergence.toFixed(4)}) + input check and layout ${ms(inRun)} + outside the run ${ms(wall - r.runSeconds)} (${transfer ? '' : 'input copy on all cores, '}worker start, addon load${label === 'cold' ? ', CUDA start' : ''}, messages)`);
       }
       const [, copySeconds] = timed(() => X.slice());
-      console.log(`  for scale: copying the input ${ms(copySeconds)}, its finiteness check ${ms(timed(() => matrix('X', X, n, d))[1])}`);
+      console.log(`  for scale: copying the input on one thread ${ms(copySeconds)}, its finiteness check ${ms(timed(() => matrix('X', X, n, d))[1])}`);
       const left = cudaMemory().currentBytes;
       check('device memory after tsne()', left === 0, `${left} bytes held`);
     },

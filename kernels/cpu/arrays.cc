@@ -1,17 +1,26 @@
-#include "lookalike/finite.h"
+#include "lookalike/arrays.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "lookalike/parallel.h"
 
 namespace lookalike {
 
-int64_t first_non_finite(const float* data, int64_t count, int threads) {
-  // Slices of at least 1M values: below that a thread costs more than it scans.
+namespace {
+
+// Slices of at least 1M values: below that a thread costs more than it saves.
+int parts_for(int64_t count, int threads) {
   constexpr int64_t kSlice = int64_t{1} << 20;
-  const int parts = parallel_parts((count + kSlice - 1) / kSlice, resolve_threads(threads));
+  return parallel_parts((count + kSlice - 1) / kSlice, resolve_threads(threads));
+}
+
+}  // namespace
+
+int64_t first_non_finite(const float* data, int64_t count, int threads) {
+  const int parts = parts_for(count, threads);
   std::vector<int64_t> first(parts, -1);
   parallel_for(parts, parts, [&](int64_t begin, int64_t end, int) {
     for (int64_t p = begin; p < end; ++p) {
@@ -28,6 +37,14 @@ int64_t first_non_finite(const float* data, int64_t count, int threads) {
   for (const int64_t f : first)
     if (f >= 0) return f;
   return -1;
+}
+
+void copy_floats(const float* from, float* to, int64_t count, int threads) {
+  const int parts = parts_for(count, threads);
+  parallel_for(parts, parts, [&](int64_t begin, int64_t end, int) {
+    const int64_t a = count * begin / parts, b = count * end / parts;
+    std::memcpy(to + a, from + a, sizeof(float) * (b - a));
+  });
 }
 
 }  // namespace lookalike
