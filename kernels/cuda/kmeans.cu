@@ -1,8 +1,10 @@
 // k-means on device 0 with the CPU version's seeds (seed_rows of kmeans_seed.h runs on the
 // host, from the same norms and random stream, while X is uploaded) and its stopping rule
-// (kmeans_run.h). Each Lloyd step measures every row against every centroid (the product
-// tile of tile.cuh with an argmin), moves the rows whose label changed between the cluster
-// sums, and takes the means. The sums are 64-bit fixed point: atomic additions in any
+// (kmeans_run.h). Each Lloyd step lists the rows whose Hamerly bounds (distance to the own
+// centroid, to the next nearest) cannot vouch for their label, measures those against
+// every centroid (the product tile of tile.cuh with an argmin), moves the rows whose label
+// changed between the cluster sums, and takes the means. The labels are those of a full
+// assignment up to float rounding (the bounds are exact in exact arithmetic). The sums are 64-bit fixed point: atomic additions in any
 // order give the same bits, so a run is reproducible, and they never drift however many
 // rows move.
 #include <algorithm>
@@ -73,32 +75,52 @@ __global__ void norms_kernel(const float* __restrict__ C, int d, float* __restri
   if (threadIdx.x == 0) norms[blockIdx.x] = static_cast<float>(s);
 }
 
-// Loads rows [row0, row0 + 64) x dims [p0, p0 + 16) of A (rows x d) into tile[p][row], zeros outside.
+// Loads rows [row0, row0 + 64) x dims [p0, p0 + 16) of A (rows x d) into tile[p][row],
+// zeros outside; with `ids`, row r of the tile is row ids[row0 + r] of A.
 __device__ inline void load_rows(const float* __restrict__ A, int64_t rows, int d, int64_t row0, int p0,
-                                 float (*tile)[kStride]) {
+                                 const int32_t* __restrict__ ids, float (*tile)[kStride]) {
   for (int e = threadIdx.x; e < kTile * kStep; e += kThreads) {
     const int r = e / kStep, p = e % kStep;
-    tile[p][r] = (row0 + r < rows && p0 + p < d) ? A[(row0 + r) * d + p0 + p] : 0.0f;
+    const bool in = row0 + r < rows && p0 + p < d;
+    const int64_t row = !in ? 0 : ids ? ids[row0 + r] : row0 + r;
+    tile[p][r] = in ? A[row * d + p0 + p] : 0.0f;
   }
 }
 
-// labels[i] = the centroid c minimising |c|^2 - 2 x_i.c (the nearest), ties to the lower
-// index. A block owns 64 rows and passes every centroid by them, 64 at a time.
-__global__ void __launch_bounds__(kThreads) assign_kernel(const float* __restrict__ X, int64_t n, int d,
-                                                           const float* __restrict__ C, const float* __restrict__ norms,
-                                                           int k, int32_t* __restrict__ labels) {
+// Folds (score, index) pair b into a, keeping the lower score (ties: the lower index) as
+// best and the next lower as second.
+__device__ inline void fold(float& best, int& which, float& second, float b_best, int b_which, float b_second) {
+  if (b_best < best || (b_best == best && b_which < which)) {
+    second = fminf(best, b_second);
+    best = b_best, which = b_which;
+  } else {
+    second = fminf(second, b_best);
+  }
+}
+
+// For the *count rows listed in `rows`: the nearest centroid (minimising |c|^2 - 2 x.c,
+// ties to the lower index) becomes the label, and the distances to it and to the next
+// nearest the row's upper and lower bounds. A block owns 64 listed rows and passes every
+// centroid by them, 64 at a time; blocks beyond the list return at once.
+__global__ void __launch_bounds__(kThreads) assign_kernel(const float* __restrict__ X, int d,
+                                                           const int32_t* __restrict__ rows, const int32_t* __restrict__ count,
+                                                           const float* __restrict__ xnorms, const float* __restrict__ C,
+                                                           const float* __restrict__ norms, int k, int32_t* __restrict__ labels,
+                                                           float* __restrict__ upper, float* __restrict__ lower) {
   __shared__ __align__(16) float a[kStep][kStride];  // [p][row]
   __shared__ __align__(16) float b[kStep][kStride];  // [p][centroid]
-  const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
+  const int listed = *count;
   const int64_t r0 = static_cast<int64_t>(blockIdx.x) * kTile;
-  float best[4] = {INFINITY, INFINITY, INFINITY, INFINITY};
+  if (r0 >= listed) return;  // the whole block: no barrier is left waiting
+  const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
+  float best[4] = {INFINITY, INFINITY, INFINITY, INFINITY}, second[4] = {INFINITY, INFINITY, INFINITY, INFINITY};
   int which[4] = {INT_MAX, INT_MAX, INT_MAX, INT_MAX};
   for (int c0 = 0; c0 < k; c0 += kTile) {
     float acc[4][4] = {};
     for (int p0 = 0; p0 < d; p0 += kStep) {
       __syncthreads();
-      load_rows(X, n, d, r0, p0, a);
-      load_rows(C, k, d, c0, p0, b);
+      load_rows(X, listed, d, r0, p0, rows, a);
+      load_rows(C, k, d, c0, p0, nullptr, b);
       __syncthreads();
       tile::multiply(a, b, acc);
     }
@@ -107,10 +129,7 @@ __global__ void __launch_bounds__(kThreads) assign_kernel(const float* __restric
       const int col = c0 + 4 * tx + c;
       const float norm = col < k ? norms[col] : INFINITY;
 #pragma unroll
-      for (int r = 0; r < 4; ++r) {
-        const float score = norm - 2 * acc[r][c];
-        if (score < best[r]) best[r] = score, which[r] = col;  // columns rise: ties keep the lower
-      }
+      for (int r = 0; r < 4; ++r) fold(best[r], which[r], second[r], norm - 2 * acc[r][c], col, INFINITY);
     }
   }
   // The 16 threads of a row group are 16 adjacent lanes of one warp.
@@ -119,12 +138,43 @@ __global__ void __launch_bounds__(kThreads) assign_kernel(const float* __restric
     for (int offset = 8; offset > 0; offset >>= 1) {
       const float other = __shfl_xor_sync(0xffffffffu, best[r], offset);
       const int other_which = __shfl_xor_sync(0xffffffffu, which[r], offset);
-      if (other < best[r] || (other == best[r] && other_which < which[r])) best[r] = other, which[r] = other_which;
+      const float other_second = __shfl_xor_sync(0xffffffffu, second[r], offset);
+      fold(best[r], which[r], second[r], other, other_which, other_second);
     }
-    const int64_t row = r0 + 4 * ty + r;
-    // Without a finite score (squares beyond float range) label 0 keeps indices valid.
-    if (tx == 0 && row < n) labels[row] = which[r] == INT_MAX ? 0 : which[r];
+    const int64_t slot = r0 + 4 * ty + r;
+    if (tx == 0 && slot < listed) {
+      const int i = rows[slot];
+      // Without a finite score (squares beyond float range) label 0 keeps indices valid.
+      labels[i] = which[r] == INT_MAX ? 0 : which[r];
+      upper[i] = sqrtf(fmaxf(xnorms[i] + best[r], 0.0f));
+      lower[i] = sqrtf(fmaxf(xnorms[i] + second[r], 0.0f));
+    }
   }
+}
+
+// Hamerly's test: after the centroids moved, a row's distance to its own centroid grew by at
+// most that centroid's shift and to any other fell by at most the largest shift; the rows
+// these bounds cannot vouch for (every row the first time) are listed for assign_kernel.
+__global__ void screen_kernel(int64_t n, const int32_t* __restrict__ labels, const float* __restrict__ shift,
+                              float largest, bool all, float* __restrict__ upper, float* __restrict__ lower,
+                              int32_t* __restrict__ rows, int32_t* __restrict__ count) {
+  const int64_t i = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
+  if (i >= n) return;
+  bool listed = all;
+  if (!all) {
+    const float u = upper[i] + shift[labels[i]], l = lower[i] - largest;
+    upper[i] = u;
+    lower[i] = l;
+    listed = u > l;
+  }
+  if (listed) rows[atomicAdd(count, 1)] = static_cast<int32_t>(i);
+}
+
+// Rows whose label the repair changed have no bounds: the next screen lists them.
+__global__ void forget_bounds_kernel(int64_t n, const int32_t* __restrict__ before, const int32_t* __restrict__ after,
+                                     float* __restrict__ upper, float* __restrict__ lower) {
+  const int64_t i = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
+  if (i < n && before[i] != after[i]) upper[i] = INFINITY, lower[i] = 0.0f;
 }
 
 // One warp per row: a row whose label changed leaves the sums of `before` (none when -1)
@@ -151,24 +201,31 @@ __global__ void move_kernel(const float* __restrict__ X, int64_t n, int d, const
   }
 }
 
-// One block per cluster: its centroid, the mean of its rows, and its part of the
-// between-cluster sum of squares, |sum - count mean|^2 / count, as Lloyd::inertia takes it.
+// One block per cluster: its centroid, the mean of its rows (from the old one, its shift),
+// and its part of the between-cluster sum of squares, |sum - count mean|^2 / count, as
+// Lloyd::inertia takes it.
 __global__ void update_kernel(const unsigned long long* __restrict__ sums, const int32_t* __restrict__ counts, int d,
-                              double unscale, const double* __restrict__ mean, float* __restrict__ C,
-                              double* __restrict__ between) {
+                              double unscale, const double* __restrict__ mean, const float* __restrict__ old,
+                              float* __restrict__ C, double* __restrict__ between, float* __restrict__ shift) {
   __shared__ double scratch[kWarps];
   const int c = blockIdx.x;
   const double count = counts[c];
-  double s = 0;
+  double s = 0, moved = 0;
   for (int j = threadIdx.x; j < d; j += kThreads) {
     const int64_t e = static_cast<int64_t>(c) * d + j;
     const double sum = static_cast<double>(static_cast<long long>(sums[e])) * unscale;
     C[e] = static_cast<float>(sum / count);
-    const double diff = sum - count * mean[j];
+    const double diff = sum - count * mean[j], step = static_cast<double>(C[e]) - old[e];
     s += diff * diff;
+    moved += step * step;
   }
   s = block_sum(s, scratch);
-  if (threadIdx.x == 0) between[c] = s / count;
+  moved = block_sum(moved, scratch);
+  if (threadIdx.x == 0) {
+    between[c] = s / count;
+    // Rounded up a little, so that float rounding of the distances cannot break the bounds' test.
+    shift[c] = static_cast<float>(sqrt(moved) * (1 + 1e-6));
+  }
 }
 
 // One warp per row: its squared distance to its centroid, for the empty-cluster repair.
@@ -194,8 +251,9 @@ class Steps {
   // Uploads X and computes the data's mean and total sum of squares (asynchronously).
   Steps(const float* X, int64_t n, int d, int k)
       : n_(n), d_(d), k_(k), x_(n * d), centroids_(int64_t{k} * d), next_centroids_(int64_t{k} * d), norms_(k),
-        labels_(n), previous_(n), repaired_(n), counts_(k), saved_counts_(k), sums_(int64_t{k} * d),
-        saved_sums_(int64_t{k} * d), mean_(d), between_(k), total_(1), counts_host_(k), between_host_(k) {
+        xnorms_(n), upper_(n), lower_(n), shift_(k), labels_(n), previous_(n), repaired_(n), rows_(n), counts_(k),
+        saved_counts_(k), listed_(1), sums_(int64_t{k} * d), saved_sums_(int64_t{k} * d), mean_(d), between_(k),
+        total_(1), counts_host_(k), between_host_(k), shift_host_(k) {
     cudaStream_t s = stream_.get();
     x_.upload(X, n * d, s);
     const unsigned chunks = static_cast<unsigned>(blocks_for(n, kChunkRows));
@@ -210,6 +268,8 @@ class Steps {
     check_launch("spread_kernel");
     sum_partials(partials.get(), static_cast<int>(chunks * columns), static_cast<int>(chunks * columns), 1,
                  total_.get(), s);
+    norms_kernel<<<static_cast<unsigned>(n), kThreads, 0, s>>>(x_.get(), d, xnorms_.get());
+    check_launch("norms_kernel");
     total_.download(&total_host_, 1, s);
     stream_.sync();  // before `partials` goes
   }
@@ -233,28 +293,38 @@ class Steps {
 
   void iterate() {
     cudaStream_t s = stream_.get();
-    std::swap(labels_, previous_);
+    const bool first = !started_;
+    started_ = true;
+    LK_CUDA(cudaMemcpyAsync(previous_.get(), labels_.get(), sizeof(int32_t) * n_, cudaMemcpyDeviceToDevice, s));
     LK_CUDA(cudaMemcpyAsync(saved_sums_.get(), sums_.get(), sizeof(unsigned long long) * k_ * d_,
                             cudaMemcpyDeviceToDevice, s));
     LK_CUDA(cudaMemcpyAsync(saved_counts_.get(), counts_.get(), sizeof(int32_t) * k_, cudaMemcpyDeviceToDevice, s));
     norms_kernel<<<k_, kThreads, 0, s>>>(centroids_.get(), d_, norms_.get());
     check_launch("norms_kernel");
+    listed_.zero(1, s);
+    screen_kernel<<<static_cast<unsigned>(blocks_for(n_, kThreads)), kThreads, 0, s>>>(
+        n_, labels_.get(), shift_.get(), largest_shift_, first, upper_.get(), lower_.get(), rows_.get(), listed_.get());
+    check_launch("screen_kernel");
+    // Sized for every row; the blocks beyond the list return at once.
     assign_kernel<<<static_cast<unsigned>(blocks_for(n_, kTile)), kThreads, 0, s>>>(
-        x_.get(), n_, d_, centroids_.get(), norms_.get(), k_, labels_.get());
+        x_.get(), d_, rows_.get(), listed_.get(), xnorms_.get(), centroids_.get(), norms_.get(), k_, labels_.get(),
+        upper_.get(), lower_.get());
     check_launch("assign_kernel");
     move(previous_, labels_);
     counts_.download(counts_host_.get(), k_, s);
     stream_.sync();
     if (std::find(counts_host_.get(), counts_host_.get() + k_, 0) != counts_host_.get() + k_) repair_empty();
-    update_kernel<<<k_, kThreads, 0, s>>>(sums_.get(), counts_.get(), d_, 1.0 / scale_, mean_.get(),
-                                          next_centroids_.get(), between_.get());
+    update_kernel<<<k_, kThreads, 0, s>>>(sums_.get(), counts_.get(), d_, 1.0 / scale_, mean_.get(), centroids_.get(),
+                                          next_centroids_.get(), between_.get(), shift_.get());
     check_launch("update_kernel");
     std::swap(centroids_, next_centroids_);
     between_.download(between_host_.get(), k_, s);
+    shift_.download(shift_host_.get(), k_, s);
     stream_.sync();
     double between = 0;
     for (int c = 0; c < k_; ++c) between += between_host_[c];
     inertia_ = std::max(total_host_ - between, 0.0);
+    largest_shift_ = *std::max_element(shift_host_.get(), shift_host_.get() + k_);
   }
 
   double inertia() const { return inertia_; }
@@ -308,19 +378,25 @@ class Steps {
     LK_CUDA(cudaMemcpyAsync(repaired_.get(), labels_.get(), sizeof(int32_t) * n_, cudaMemcpyDeviceToDevice, s));
     labels_.upload(labels.data(), n_, s);
     move(repaired_, labels_);  // from the assigned cluster to the repaired one
+    forget_bounds_kernel<<<static_cast<unsigned>(blocks_for(n_, kThreads)), kThreads, 0, s>>>(
+        n_, repaired_.get(), labels_.get(), upper_.get(), lower_.get());
+    check_launch("forget_bounds_kernel");
     stream_.sync();  // before `labels` goes
   }
 
   Stream stream_;
   const int64_t n_;
   const int d_, k_;
-  DeviceArray<float> x_, centroids_, next_centroids_, norms_;
-  DeviceArray<int32_t> labels_, previous_, repaired_, counts_, saved_counts_;
+  DeviceArray<float> x_, centroids_, next_centroids_, norms_, xnorms_, upper_, lower_, shift_;
+  DeviceArray<int32_t> labels_, previous_, repaired_, rows_, counts_, saved_counts_, listed_;
   DeviceArray<unsigned long long> sums_, saved_sums_;
   DeviceArray<double> mean_, between_, total_;
   PinnedArray<int32_t> counts_host_;
   PinnedArray<double> between_host_;
+  PinnedArray<float> shift_host_;
   double total_host_ = 0, scale_ = 1, inertia_ = 0;
+  float largest_shift_ = 0;
+  bool started_ = false;
 };
 
 // Joins a thread on every way out of a scope, so an exception never meets a joinable thread.
