@@ -160,14 +160,15 @@ __global__ void screen_kernel(int64_t n, const int32_t* __restrict__ labels, con
                               int32_t* __restrict__ rows, int32_t* __restrict__ count) {
   const int64_t i = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
   if (i >= n) return;
-  bool listed = all;
-  if (!all) {
-    const float u = upper[i] + shift[labels[i]], l = lower[i] - largest;
-    upper[i] = u;
-    lower[i] = l;
-    listed = u > l;
+  if (all) {  // in order, so that neighbouring rows share tiles
+    rows[i] = static_cast<int32_t>(i);
+    if (i == 0) *count = static_cast<int32_t>(n);
+    return;
   }
-  if (listed) rows[atomicAdd(count, 1)] = static_cast<int32_t>(i);
+  const float u = upper[i] + shift[labels[i]], l = lower[i] - largest;
+  upper[i] = u;
+  lower[i] = l;
+  if (u > l) rows[atomicAdd(count, 1)] = static_cast<int32_t>(i);
 }
 
 // Rows whose label the repair changed have no bounds: the next screen lists them.
