@@ -1,6 +1,7 @@
 #include "lookalike/kmeans.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "kmeans_lloyd.h"
 #include "kmeans_run.h"
@@ -14,12 +15,19 @@ KmeansResult kmeans(const float* X, int64_t n, int d, const KmeansParams& params
   check_kmeans_args(n, d, params);
   const int k = params.k;
   const int threads = resolve_threads(params.threads);
+  auto start = std::chrono::steady_clock::now();
   const DataStats stats = data_stats(X, n, d, threads);
+  const double setup = seconds_since(start);
+  start = std::chrono::steady_clock::now();
   const std::vector<int64_t> seeds = seed_rows(X, n, d, stats.norms.data(), k, params.seed, threads);
   for (int c = 0; c < k; ++c) std::copy(X + seeds[c] * d, X + (seeds[c] + 1) * d, centroids + static_cast<int64_t>(c) * d);
+  const double seeding = seconds_since(start);
 
   Lloyd lloyd(X, n, d, stats, k, threads, labels, centroids);
-  return run_lloyd(lloyd, params);
+  KmeansResult result = run_lloyd(lloyd, params);
+  result.setup_seconds = setup;
+  result.seeding_seconds = seeding;
+  return result;
 }
 
 }  // namespace lookalike

@@ -1,6 +1,7 @@
 // The argument check and the stopping rule of k-means, shared by the CPU and CUDA
 // versions so that both stop after the same iteration on the same inertias.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <limits>
 
@@ -17,8 +18,13 @@ inline void check_kmeans_args(int64_t n, int d, const KmeansParams& params) {
 // Runs Lloyd steps until one lowers the inertia by at most tolerance times the inertia.
 // `steps` has iterate() (one assignment and update), inertia() (after it) and undo()
 // (back to the state before the last iterate()).
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 template <typename Steps>
 KmeansResult run_lloyd(Steps& steps, const KmeansParams& params) {
+  const auto start = std::chrono::steady_clock::now();
   KmeansResult result;
   while (result.iterations < params.max_iterations) {
     steps.iterate();
@@ -35,6 +41,7 @@ KmeansResult run_lloyd(Steps& steps, const KmeansParams& params) {
     if (previous - inertia <= params.tolerance * inertia) break;
   }
   result.inertia = result.history.back();
+  result.lloyd_seconds = seconds_since(start);
   return result;
 }
 

@@ -8,6 +8,7 @@
 // order give the same bits, so a run is reproducible, and they never drift however many
 // rows move.
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <exception>
@@ -419,24 +420,31 @@ KmeansResult kmeans(const float* X, int64_t n, int d, const KmeansParams& params
   const int threads = resolve_threads(params.threads);
   std::vector<int64_t> seeds;
   float max_norm = 0;
+  double seeding_seconds = 0;
   std::exception_ptr seeding_error;
   std::thread seeding([&] {
     try {
+      const auto start = std::chrono::steady_clock::now();
       const std::vector<float> norms = row_norms(X, n, d, threads);
       seeds = seed_rows(X, n, d, norms.data(), k, params.seed, threads);
       max_norm = *std::max_element(norms.begin(), norms.end());
+      seeding_seconds = seconds_since(start);
     } catch (...) {
       seeding_error = std::current_exception();
     }
   });
   const Joined joined{seeding};
+  const auto start = std::chrono::steady_clock::now();
   Steps steps(X, n, d, k);
+  const double setup_seconds = seconds_since(start);
   seeding.join();
   if (seeding_error) std::rethrow_exception(seeding_error);
   for (int c = 0; c < k; ++c) std::copy(X + seeds[c] * d, X + (seeds[c] + 1) * d, centroids + static_cast<int64_t>(c) * d);
   steps.start(centroids, max_norm);
-  const KmeansResult result = run_lloyd(steps, params);
+  KmeansResult result = run_lloyd(steps, params);
   steps.download(labels, centroids);
+  result.setup_seconds = setup_seconds;
+  result.seeding_seconds = seeding_seconds;
   return result;
 }
 

@@ -1,6 +1,6 @@
 // The k-means binding shared by the CPU and CUDA kernels:
 // (X, n, d, k, seed, maxIterations, tolerance, threads)
-//   -> { labels, centroids, inertia, iterations, history }.
+//   -> { labels, centroids, inertia, iterations, history, seconds: { setup, seeding, lloyd } }.
 #pragma once
 #include <algorithm>
 
@@ -34,6 +34,11 @@ Napi::Value kmeans_binding(const Napi::CallbackInfo& info, Kernel kernel) {
     result.Set("inertia", r.inertia);
     result.Set("iterations", r.iterations);
     result.Set("history", history);
+    auto seconds = Napi::Object::New(env);
+    seconds.Set("setup", r.setup_seconds);
+    seconds.Set("seeding", r.seeding_seconds);
+    seconds.Set("lloyd", r.lloyd_seconds);
+    result.Set("seconds", seconds);
     return static_cast<Napi::Value>(result);
   });
 }

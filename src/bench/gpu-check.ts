@@ -218,9 +218,13 @@ const PARTS: Record<string, { seconds: number; run: () => void | Promise<void>; 
       const best = Math.min(...times);
       const gpu = runs[2]![0];
       console.log(`  GPU ${times.map(ms).join(', ')}; best ${ms(best)} (target on an H100: 50 ms), ${gpu.iterations} iterations, with the check and upload of X and the seeding on the host; ${peakMemory()}`);
+      const phases = (r: typeof gpu) =>
+        `setup ${ms(r.seconds.setup)}, seeding ${ms(r.seconds.seeding)}, ${r.iterations} iterations ${ms(r.seconds.lloyd)}`;
+      console.log(`  last GPU run: ${phases(gpu)} (setup: upload of X and its statistics, beside the seeding on the host)`);
       const [, oneSeconds] = timed(() => kmeans(X, n, d, k, { seed: 1, device: 'cuda', maxIterations: 1 }));
       console.log(`  check + upload + seeding + 1 iteration ${ms(oneSeconds)}; so ~${ms((best - oneSeconds) / Math.max(1, gpu.iterations - 1))} a further iteration`);
       const [cpu, cpuSeconds] = timed(() => kmeans(X, n, d, k, { seed: 1, device: 'cpu' }));
+      console.log(`  CPU run: ${phases(cpu)}`);
       const rel = Math.abs(gpu.inertia - cpu.inertia) / cpu.inertia;
       const first = Math.abs(gpu.history[0]! - cpu.history[0]!) / cpu.history[0]!;
       check(`k-means ${n} x ${d}, k=${k} against the CPU`, rel < 0.005 && first < 1e-5,

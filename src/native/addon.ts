@@ -40,7 +40,7 @@ export interface NativeKernels {
   ): { indices: Int32Array; distances: Float32Array };
   kmeans(
     X: Float32Array, n: number, d: number, k: number, seed: number, maxIterations: number, tolerance: number, threads: number,
-  ): { labels: Int32Array; centroids: Float32Array; inertia: number; iterations: number; history: Float64Array };
+  ): NativeKmeansResult;
 
   /** Whether nvcc built the CUDA kernels into this addon; the optional members below exist only then. */
   cudaBuilt: boolean;
@@ -53,7 +53,7 @@ export interface NativeKernels {
   ): { scores: Float32Array; variance: Float64Array };
   kmeansCuda?(
     X: Float32Array, n: number, d: number, k: number, seed: number, maxIterations: number, tolerance: number, threads: number,
-  ): { labels: Int32Array; centroids: Float32Array; inertia: number; iterations: number; history: Float64Array };
+  ): NativeKmeansResult;
   tsneGradientCuda?(
     indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array,
     exaggeration: number, repulsion: 'fft' | 'exact',
@@ -63,6 +63,15 @@ export interface NativeKernels {
     Y: Float32Array, update: Float32Array, gains: Float32Array,
     params: NativeOptimizeParams, report?: (iteration: number, kl: number) => boolean,
   ): number;
+}
+
+export interface NativeKmeansResult {
+  labels: Int32Array;
+  centroids: Float32Array;
+  inertia: number;
+  iterations: number;
+  history: Float64Array;
+  seconds: { setup: number; seeding: number; lloyd: number };
 }
 
 export interface CudaMemory {
