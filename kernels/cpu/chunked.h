@@ -25,11 +25,11 @@ void for_each_chunk(int64_t chunks, int threads, F&& f) {
 // f(begin, end, out) adds the contribution of rows [begin, end) into out[0 .. width).
 // Returns the total over all rows, the chunks' parts added in chunk order.
 template <typename F>
-std::vector<double> chunked_sum(int64_t n, int width, int threads, F&& f) {
-  const int64_t chunks = (n + kChunkRows - 1) / kChunkRows;
+std::vector<double> chunked_sum(int64_t n, int width, int threads, F&& f, int64_t chunk_rows = kChunkRows) {
+  const int64_t chunks = (n + chunk_rows - 1) / chunk_rows;
   std::vector<double> partial(static_cast<size_t>(chunks) * width, 0.0);
   for_each_chunk(chunks, threads, [&](int64_t c) {
-    f(c * kChunkRows, std::min(n, (c + 1) * kChunkRows), partial.data() + c * width);
+    f(c * chunk_rows, std::min(n, (c + 1) * chunk_rows), partial.data() + c * width);
   });
   std::vector<double> total(width, 0.0);
   for (int64_t c = 0; c < chunks; ++c)

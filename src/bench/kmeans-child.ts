@@ -1,7 +1,8 @@
 /**
  * Our side of `npm run bench -- kmeans`, in a process of its own so its peak RSS is ours
  * alone: k-means of one .npy matrix, labels to a .npy, one JSON line as the scikit-learn
- * script prints (seconds exclude loading).
+ * script prints (seconds exclude loading). On the CPU, as scikit-learn: the CUDA path has
+ * its own check (gpu-check.ts).
  *
  *   node dist/bench/kmeans-child.js X.npy K LABELS_OUT.npy [THREADS [TOLERANCE]]
  */
@@ -16,7 +17,7 @@ if (!path || !k || !labelsOut) {
 }
 const X = readMatrix(path);
 const start = performance.now();
-const r = kmeans(X.data, X.rows, X.cols, Number(k), { seed: 1, threads: Number(threads ?? 0), ...(tolerance !== undefined && { tolerance: Number(tolerance) }) });
+const r = kmeans(X.data, X.rows, X.cols, Number(k), { seed: 1, device: 'cpu', threads: Number(threads ?? 0), ...(tolerance !== undefined && { tolerance: Number(tolerance) }) });
 const seconds = (performance.now() - start) / 1000;
 writeNpy(labelsOut, r.labels, [X.rows]);
 process.stdout.write(`${JSON.stringify({ seconds, inertia: r.inertia, iterations: r.iterations, peakRssMB: peakRssMB() })}\n`);

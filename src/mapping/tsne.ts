@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { LookalikeError, isErrorCode } from '../core/errors.js';
+import { sharedCopy } from '../native/arrays.js';
 import { positiveInt } from '../native/validate.js';
 import { resolveTsneOptions, type TsneOptions } from './tsne-options.js';
 import type { TsneProgress, TsneResult } from './tsne-pipeline.js';
@@ -40,16 +41,13 @@ export async function tsneRun(vectors: Float32Array, options: TsneRunOptions): P
   resolveTsneOptions(n, dims, tsneOptions); // fail fast, on the caller's thread
   if (signal?.aborted) throw new LookalikeError('CANCELLED', 't-SNE cancelled');
 
-  const request: TsneRequest = { buffer: vectors.buffer, byteOffset: vectors.byteOffset, n, d: dims, options: tsneOptions };
-  const shared = vectors.buffer instanceof SharedArrayBuffer;
-  if (!shared && !transfer) {
-    const copy = vectors.slice();
-    request.buffer = copy.buffer;
-    request.byteOffset = 0;
-  }
+  // Shared input is read in place; otherwise the worker gets the caller's buffer (transfer)
+  // or a shared copy.
+  const input = vectors.buffer instanceof SharedArrayBuffer || transfer ? vectors : sharedCopy(vectors);
+  const request: TsneRequest = { buffer: input.buffer, byteOffset: input.byteOffset, n, d: dims, options: tsneOptions };
   const worker = new Worker(workerUrl(), {
     workerData: request,
-    transferList: shared ? [] : [request.buffer as ArrayBuffer],
+    transferList: input.buffer instanceof SharedArrayBuffer ? [] : [input.buffer as ArrayBuffer],
   });
   return await new Promise<TsneResult>((resolve, reject) => {
     let settled = false;

@@ -6,6 +6,10 @@ import { LookalikeError, type ErrorCode } from '../core/errors.js';
  * arguments, flat typed arrays; the wrappers beside this file validate everything first.
  */
 export interface NativeKernels {
+  /** Index of the first NaN or infinity in data, or -1. */
+  firstNonFinite(data: Float32Array, threads: number): number;
+  /** to.set(from) on all cores. */
+  copyFloats(from: Float32Array, to: Float32Array, threads: number): void;
   pcaProject(
     X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number, threads: number,
   ): { scores: Float32Array; variance: Float64Array };
@@ -36,7 +40,7 @@ export interface NativeKernels {
   ): { indices: Int32Array; distances: Float32Array };
   kmeans(
     X: Float32Array, n: number, d: number, k: number, seed: number, maxIterations: number, tolerance: number, threads: number,
-  ): { labels: Int32Array; centroids: Float32Array; inertia: number; iterations: number; history: Float64Array };
+  ): NativeKmeansResult;
 
   /** Whether nvcc built the CUDA kernels into this addon; the optional members below exist only then. */
   cudaBuilt: boolean;
@@ -47,6 +51,9 @@ export interface NativeKernels {
   pcaProjectCuda?(
     X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number,
   ): { scores: Float32Array; variance: Float64Array };
+  kmeansCuda?(
+    X: Float32Array, n: number, d: number, k: number, seed: number, maxIterations: number, tolerance: number, threads: number,
+  ): NativeKmeansResult;
   tsneGradientCuda?(
     indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array,
     exaggeration: number, repulsion: 'fft' | 'exact',
@@ -56,6 +63,15 @@ export interface NativeKernels {
     Y: Float32Array, update: Float32Array, gains: Float32Array,
     params: NativeOptimizeParams, report?: (iteration: number, kl: number) => boolean,
   ): number;
+}
+
+export interface NativeKmeansResult {
+  labels: Int32Array;
+  centroids: Float32Array;
+  inertia: number;
+  iterations: number;
+  history: Float64Array;
+  seconds: { setup: number; seeding: number; lloyd: number };
 }
 
 export interface CudaMemory {

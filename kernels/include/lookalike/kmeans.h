@@ -23,6 +23,9 @@ struct KmeansResult {
   double inertia = 0;  // sum of squared distances of the points to their centroids
   int iterations = 0;
   std::vector<double> history;  // the inertia after each iteration, never increasing
+  // Wall-clock seconds: the data statistics (on CUDA: the upload of X and its statistics,
+  // while the seeding runs beside it), the seeding, and the Lloyd iterations.
+  double setup_seconds = 0, seeding_seconds = 0, lloyd_seconds = 0;
 };
 
 // X: n x d row-major, 1 <= k <= n. Writes labels (n) and centroids (k x d row-major);
