@@ -4,7 +4,7 @@
  */
 import { AdminPanel } from './admin.js';
 import { getClusters, getImage, getMap, searchByUpload, similarTo, fileUrl, type ClusterInfo, type ImageHit, type LoadedMap, type SearchResult } from './api.js';
-import { colouring, visiblePoints, type ColourMode, type Colouring } from './colouring.js';
+import { colouring, visiblePoints, type ColourMode, type Colouring, type PointGroups } from './colouring.js';
 import { byId } from './dom.js';
 import { LabelsLayer } from './labels-layer.js';
 import { Legend } from './legend.js';
@@ -98,7 +98,7 @@ async function loadMap(): Promise<void> {
   const { x, y } = normalisePoints(map.x, map.y, norm);
   const indexOfId = new Map<number, number>();
   map.id.forEach((id, i) => indexOfId.set(id, i));
-  const colours = colouring(mode, map.cluster, clusters);
+  const colours = colouring(mode, pointGroups(map), clusters);
   state = { map, norm, x, y, indexOfId, clusters, colours };
   const parts = ensureView(map.header.count);
   hidden = new Set();
@@ -110,6 +110,10 @@ async function loadMap(): Promise<void> {
   mapRoot.dataset.points = String(parts.view.pointCount);
   mapRoot.dataset.mapId = String(map.header.mapId);
   summary.textContent = `${map.header.count.toLocaleString()} images · ${clusters.length} clusters`;
+}
+
+function pointGroups(map: LoadedMap): PointGroups {
+  return { cluster: map.cluster, label: map.label, labels: map.header.labels };
 }
 
 function colourOfPoint(i: number): string {
@@ -124,7 +128,7 @@ function colourOfCluster(c: ClusterInfo): string {
 async function setMode(m: ColourMode): Promise<void> {
   mode = m;
   if (!state || !view) return;
-  state.colours = colouring(mode, state.map.cluster, state.clusters);
+  state.colours = colouring(mode, pointGroups(state.map), state.clusters);
   hidden = new Set();
   await view.filter(null);
   await view.recolour(state.colours.category, state.colours.entries.map((e) => e.colour));
@@ -295,6 +299,7 @@ function exposeForTests(): void {
         return toScreen(view.viewport(), ...view.ndcOf(i));
       },
       thumbs: () => ({ shown: thumbs?.shown ?? 0, requested: thumbs?.requested ?? 0 }),
+      visiblePoints: () => view?.shownCount() ?? 0,
     },
   });
 }

@@ -91,6 +91,11 @@ export class MapView {
     else await this.plot.filter(indices, { preventEvent: true });
   }
 
+  /** How many points the legend's filter leaves drawn. */
+  shownCount(): number {
+    return this.count === 0 ? 0 : (this.plot.get('filteredPoints') as number[]).length;
+  }
+
   highlight(indices: number[]): void {
     if (indices.length === 0) this.plot.deselect({ preventEvent: true });
     else this.plot.select(indices, { preventEvent: true });

@@ -138,15 +138,21 @@ describe('browser app against a real server (100 CIFAR-10 images)', () => {
     const clusterEntries = await page.locator('.legend-entry').count();
     expect(await page.locator('.legend-entry .name').first().textContent()).toMatch(/^\d+: |^Cluster \d+$/);
     await page.getByLabel('Label', { exact: true }).check();
-    // Label entries are the clusters' majority labels, each once.
+    // One entry per folder label, counting the images that carry it (10 of each class), not cluster sizes.
     await expect.poll(() => page.locator('.legend-entry .name').allTextContents()).toSatisfy((names: string[]) =>
-      names.every((n) => CLASSES.includes(n) || n === 'unlabelled') && new Set(names).size === names.length);
-    expect(await page.locator('.legend-entry').count()).toBeLessThanOrEqual(clusterEntries);
+      [...names].sort().join() === [...CLASSES].sort().join());
+    expect(await page.locator('.legend-entry .count').allTextContents()).toEqual(CLASSES.map(() => '10'));
+    expect(clusterEntries).toBeGreaterThan(1);
+    // Hiding a label hides exactly its images.
     const first = page.locator('.legend-entry').first();
     await first.click();
     expect(await first.getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(() => page.evaluate(() => (window as any).lookalike.visiblePoints())).toBe(90);
     await first.press('Enter');
     expect(await first.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.evaluate(() => (window as any).lookalike.visiblePoints())).toBe(100);
+    await page.getByLabel('Cluster', { exact: true }).check();
+    await expect.poll(() => page.locator('.legend-entry').count()).toBe(clusterEntries);
   });
 
   it('refuses a wrong admin token, then runs a reindex to completion with progress and refreshes the map', async () => {
