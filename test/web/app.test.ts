@@ -108,6 +108,43 @@ describe('browser app against a real server (100 CIFAR-10 images)', () => {
     await shot('neighbours');
   });
 
+  it('reaches images by keyboard: Shift+arrows step between points, Enter opens one, results open by Enter', async () => {
+    const json = (await (await fetch(`${server.url}/api/map?format=json`)).json()) as { bounds: number[]; points: Array<{ id: number; x: number; y: number }> };
+    const at = new Map(json.points.map((p) => [p.id, p]));
+    const map = page.locator('#map');
+    await page.mouse.move(0, 0); // off the map: the preview follows the keyboard, not the pointer
+    // The keyboard continues from the image the click opened, towards the middle of the map.
+    const start = Number(await map.getAttribute('data-cursor'));
+    expect(String(start)).toBe(await page.locator('#panel').getAttribute('data-id'));
+    const rightwards = at.get(start)!.x < (json.bounds[0]! + json.bounds[2]!) / 2;
+    await page.locator('#map-canvas').focus();
+    await page.keyboard.press(rightwards ? 'Shift+ArrowRight' : 'Shift+ArrowLeft');
+    await expect.poll(() => map.getAttribute('data-cursor')).not.toBe(String(start));
+    const next = Number(await map.getAttribute('data-cursor'));
+    expect(Math.sign(at.get(next)!.x - at.get(start)!.x)).toBe(rightwards ? 1 : -1);
+    await expect.poll(() => page.locator('#preview').getAttribute('data-id')).toBe(String(next));
+    expect(await page.locator('#preview').isVisible()).toBe(true);
+    expect(await page.locator('#map-status').textContent()).toMatch(new RegExp(`^Image #${next}\\b`));
+    await shot('keyboard-step');
+
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#panel').getAttribute('data-id')).toBe(String(next));
+    await expect.poll(() => page.locator('#results .result').count()).toBe(12);
+
+    // A result, reached by focus, opens by Enter: the map flies to it and focus moves to its own neighbours.
+    const first = page.locator('#results .result').first();
+    const chosen = (await first.getAttribute('data-id'))!;
+    await first.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#panel').getAttribute('data-id')).toBe(chosen);
+    await expect.poll(() => page.locator('#results .result').count()).toBe(12);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('result'))).toBe(true);
+    expect(await map.getAttribute('data-cursor')).toBe(chosen);
+    const box = (await map.boundingBox())!;
+    const [sx, sy] = (await page.evaluate((id) => (window as any).lookalike.screenOf(id), Number(chosen))) as [number, number];
+    expect(Math.hypot(sx - box.width / 2, sy - box.height / 2)).toBeLessThan(4);
+  });
+
   it('searches by an uploaded image: results with scores, a marker on the map, and flies there', async () => {
     // An image not in the index: the 11th ship.
     const extra = join(dir, 'extra');
