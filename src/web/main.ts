@@ -7,7 +7,7 @@ import { getClusters, getMap, searchByUpload, similarTo, fileUrl, type ClusterIn
 import { colouring, visiblePoints, type ColourMode, type Colouring, type PointGroups } from './colouring.js';
 import { byId } from './dom.js';
 import { LabelsLayer } from './labels-layer.js';
-import { Legend } from './legend.js';
+import { collapsibleLegend, Legend } from './legend.js';
 import { MapView } from './map-view.js';
 import { nearestPoint, stepFrom } from './nearest.js';
 import { Messages } from './messages.js';
@@ -160,8 +160,9 @@ async function setHidden(h: ReadonlySet<number>): Promise<void> {
 
 function updatePreview(): void {
   if (!state || !view || !thumbs) return preview.hide();
-  // The pointer's point first; without one, the keyboard's.
-  const index = (pointer ? thumbs.hitTest(pointer[0], pointer[1]) ?? hoverFromPlot : null) ?? cursor;
+  // The pointer's point; with the pointer away, the keyboard's while the map has focus.
+  const keyboard = document.activeElement === canvas ? cursor : null;
+  const index = pointer ? thumbs.hitTest(pointer[0], pointer[1]) ?? hoverFromPlot : keyboard;
   if (index === null) return preview.hide();
   const [sx, sy] = toScreen(view.viewport(), ...view.ndcOf(index));
   preview.show(state.map.id[index]!, labelOf(index), sx, sy, { width: mapRoot.clientWidth, height: mapRoot.clientHeight });
@@ -258,6 +259,7 @@ async function searchFile(file: File): Promise<void> {
   panel.dataset.kind = 'upload';
   delete panel.dataset.id;
   labels?.setMarker(null);
+  setCursor(null);
   try {
     const result = await searchByUpload(file, K);
     panelStatus.textContent = `${result.results.length} most similar to ${file.name}${result.map ? ', marked on the map' : ''}.`;
@@ -286,6 +288,8 @@ function wirePointer(): void {
     preview.hide();
   });
   mapRoot.addEventListener('pointerdown', (e) => (down = [e.clientX, e.clientY]));
+  canvas.addEventListener('focus', updatePreview);
+  canvas.addEventListener('blur', updatePreview);
   // Thumbnails are bigger than their dots: a click on one opens it even off the dot. A drag is not a click.
   mapRoot.addEventListener('click', (e) => {
     if (!thumbs || !down || Math.hypot(e.clientX - down[0], e.clientY - down[1]) > 4) return;
@@ -296,6 +300,8 @@ function wirePointer(): void {
 }
 
 function wireControls(): void {
+  // The same width as the phone layout in style.css.
+  collapsibleLegend(byId<HTMLButtonElement>('legend-toggle'), byId('legend-body'), window.matchMedia('(max-width: 700px)'));
   byId('panel-close').addEventListener('click', () => {
     panel.hidden = true;
     view?.highlight([]);

@@ -42,6 +42,21 @@ async function mapPixels(): Promise<{ lit: number; colours: number }> {
   return { lit, colours: colours.size };
 }
 
+/** The share of the map canvas's visible area that the panels over it (legend, results, admin) cover. */
+function coveredShare(): Promise<number> {
+  return page.evaluate(() => {
+    const c = document.getElementById('map-canvas')!.getBoundingClientRect();
+    let covered = 0;
+    for (const id of ['legend', 'panel', 'admin']) {
+      const node = document.getElementById(id)!;
+      if (node.getClientRects().length === 0) continue; // not displayed
+      const r = node.getBoundingClientRect();
+      covered += Math.max(0, Math.min(r.right, c.right) - Math.max(r.left, c.left)) * Math.max(0, Math.min(r.bottom, c.bottom) - Math.max(r.top, c.top));
+    }
+    return covered / (c.width * c.height);
+  });
+}
+
 beforeAll(async () => {
   dir = tempDir('web');
   shots = tempDir('web-shots');
@@ -221,7 +236,7 @@ describe('browser app against a real server (100 CIFAR-10 images)', () => {
     await shot('admin-done');
   });
 
-  it('fits a phone screen', async () => {
+  it('fits a phone screen: the legend starts collapsed, so panels cover at most a quarter of the map', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
     await page.waitForSelector('#map[data-ready="true"]');
@@ -230,7 +245,18 @@ describe('browser app against a real server (100 CIFAR-10 images)', () => {
     expect(map.width).toBe(390);
     expect((await mapPixels()).lit).toBeGreaterThan(1500);
     await expect.poll(() => page.getByRole('button', { name: 'Search by image…' }).or(page.locator('label.upload')).first().isVisible()).toBe(true);
+    const toggle = page.getByRole('button', { name: 'Legend' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.locator('.legend-entry').first().isVisible()).toBe(false);
+    const collapsed = await coveredShare();
+    expect(collapsed).toBeLessThanOrEqual(0.25);
     await shot('phone');
+    await toggle.click();
+    await expect.poll(() => page.locator('.legend-entry').first().isVisible()).toBe(true);
+    expect(await coveredShare()).toBeGreaterThan(collapsed);
+    await shot('phone-legend-open');
+    await toggle.press('Enter');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
   });
 
   it('says so when the server is down', async () => {
