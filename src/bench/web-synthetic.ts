@@ -13,6 +13,9 @@ import { seededRandom } from '../evaluation/split.js';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
+/** Clusters share these many folder labels, as CIFAR-10's 10 classes spread over more clusters. */
+const LABELS = 20;
+
 export interface SyntheticMap {
   binary: Uint8Array;
   clusters: unknown[];
@@ -22,7 +25,8 @@ export function syntheticMap(n: number, clusters: number, seed = 1): SyntheticMa
   const random = seededRandom(seed);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const centres = Array.from({ length: clusters }, () => [(random() - 0.5) * 200, (random() - 0.5) * 200, 2 + random() * 8] as const);
-  const id = new Uint32Array(n), x = new Float32Array(n), y = new Float32Array(n), cluster = new Int32Array(n);
+  const id = new Uint32Array(n), x = new Float32Array(n), y = new Float32Array(n), cluster = new Int32Array(n), label = new Int32Array(n);
+  const labels = Array.from({ length: Math.min(LABELS, clusters) }, (_, l) => `group ${l}`);
   const sums = centres.map(() => [0, 0, 0]);
   for (let i = 0; i < n; i++) {
     const c = Math.floor(random() * clusters);
@@ -31,16 +35,17 @@ export function syntheticMap(n: number, clusters: number, seed = 1): SyntheticMa
     x[i] = cx + normal() * s;
     y[i] = cy + normal() * s;
     cluster[i] = c;
+    label[i] = c % LABELS;
     const sum = sums[c]!;
     sum[0]! += x[i]!;
     sum[1]! += y[i]!;
     sum[2]!++;
   }
-  const binary = encodeMap({ mapId: 1, bounds: mapBounds(x, y), clusters }, { id, x, y, cluster });
+  const binary = encodeMap({ mapId: 1, bounds: mapBounds(x, y), labels, clusters }, { id, x, y, cluster, label });
   return {
     binary,
     clusters: sums.map(([sx, sy, size], c) => ({
-      id: c, label: `group ${c % 20}`, labelShare: 1, size, x: sx! / Math.max(1, size!), y: sy! / Math.max(1, size!), representatives: [],
+      id: c, label: `group ${c % LABELS}`, labelShare: 1, size, x: sx! / Math.max(1, size!), y: sy! / Math.max(1, size!), representatives: [],
     })),
   };
 }

@@ -139,7 +139,7 @@ async function loadServing(store: Store, dbPath: string, model: ImageModel, thre
   await VectorIndex.open(store, dbPath, { view: true });
   const loaded = new MapStore(store.db).loadCurrent();
   // A map of another model's vectors would place queries by the wrong neighbours.
-  const map = loaded && loaded.modelId === model_.id ? MapView.from(loaded) : null;
+  const map = loaded && loaded.modelId === model_.id ? MapView.from(loaded, store.imageLabels()) : null;
   const index = await SearchPool.open(dbPath, threads, map && { x: map.map.x, y: map.map.y });
   return { index, map, modelId: model_.id, runId: store.lastFinishedRunId(), loadedAt: new Date().toISOString() };
 }

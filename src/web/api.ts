@@ -29,12 +29,6 @@ export interface SearchResult {
   map: { mapId: number; x: number; y: number } | null;
 }
 
-export interface ImageInfo {
-  id: number;
-  label: string | null;
-  [key: string]: unknown;
-}
-
 export interface ClusterInfo {
   id: number;
   label: string | null;
@@ -104,10 +98,6 @@ export async function getMap(): Promise<LoadedMap | null> {
 
 export async function getClusters(): Promise<ClusterInfo[]> {
   return (await json<{ clusters: ClusterInfo[] }>('/api/clusters')).clusters;
-}
-
-export function getImage(id: number): Promise<ImageInfo> {
-  return json<ImageInfo>(`/api/images/${id}`);
 }
 
 export function similarTo(id: number, k: number): Promise<SearchResult> {

@@ -39,3 +39,17 @@ export class Legend {
     );
   }
 }
+
+/**
+ * The legend's heading button shows or hides its body. Collapsed by default on narrow screens,
+ * where an open legend would cover a third of the map; open by default on wide ones.
+ */
+export function collapsibleLegend(toggle: HTMLButtonElement, body: HTMLElement, narrow: MediaQueryList): void {
+  const set = (open: boolean): void => {
+    toggle.setAttribute('aria-expanded', String(open));
+    body.hidden = !open;
+  };
+  set(!narrow.matches);
+  narrow.addEventListener('change', (e) => set(!e.matches));
+  toggle.addEventListener('click', () => set(toggle.getAttribute('aria-expanded') !== 'true'));
+}

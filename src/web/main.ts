@@ -3,12 +3,13 @@
  * admin panel around the HTTP API. Everything here is wiring; the parts live in their own files.
  */
 import { AdminPanel } from './admin.js';
-import { getClusters, getImage, getMap, searchByUpload, similarTo, fileUrl, type ClusterInfo, type ImageHit, type LoadedMap, type SearchResult } from './api.js';
-import { colouring, visiblePoints, type ColourMode, type Colouring } from './colouring.js';
+import { getClusters, getMap, searchByUpload, similarTo, fileUrl, type ClusterInfo, type ImageHit, type LoadedMap, type SearchResult } from './api.js';
+import { colouring, visiblePoints, type ColourMode, type Colouring, type PointGroups } from './colouring.js';
 import { byId } from './dom.js';
 import { LabelsLayer } from './labels-layer.js';
-import { Legend } from './legend.js';
+import { collapsibleLegend, Legend } from './legend.js';
 import { MapView } from './map-view.js';
+import { nearestPoint, stepFrom } from './nearest.js';
 import { Messages } from './messages.js';
 import { Preview } from './preview.js';
 import { normalisePoints, normaliser, toScreen, type Normaliser } from './projection.js';
@@ -51,7 +52,9 @@ let labels: LabelsLayer | null = null;
 let hidden: ReadonlySet<number> = new Set();
 let hoverFromPlot: number | null = null;
 let pointer: [number, number] | null = null;
-const labelCache = new Map<number, string | null>();
+/** The point the keyboard is on (Shift+arrows move it, Enter opens it). */
+let cursor: number | null = null;
+const mapStatus = byId('map-status');
 
 const legend = new Legend(
   byId('legend-list'),
@@ -68,6 +71,8 @@ function ensureView(expectedPoints: number): { view: MapView; thumbs: ThumbsLaye
         updatePreview();
       },
       onPick: (i) => void openImage(i),
+      onStep: (dx, dy) => stepCursor(dx, dy),
+      onEnter: () => cursor !== null && void openImage(cursor),
       onView: () => {
         thumbs?.schedule();
         labels?.update();
@@ -98,10 +103,11 @@ async function loadMap(): Promise<void> {
   const { x, y } = normalisePoints(map.x, map.y, norm);
   const indexOfId = new Map<number, number>();
   map.id.forEach((id, i) => indexOfId.set(id, i));
-  const colours = colouring(mode, map.cluster, clusters);
+  const colours = colouring(mode, pointGroups(map), clusters);
   state = { map, norm, x, y, indexOfId, clusters, colours };
   const parts = ensureView(map.header.count);
   hidden = new Set();
+  cursor = null;
   await parts.view.setPoints(x, y, colours.category, colours.entries.map((e) => e.colour));
   parts.thumbs.setData(map.id, colourOfPoint, null);
   parts.labels.setClusters(clusters, norm, colourOfCluster);
@@ -110,6 +116,16 @@ async function loadMap(): Promise<void> {
   mapRoot.dataset.points = String(parts.view.pointCount);
   mapRoot.dataset.mapId = String(map.header.mapId);
   summary.textContent = `${map.header.count.toLocaleString()} images · ${clusters.length} clusters`;
+}
+
+function pointGroups(map: LoadedMap): PointGroups {
+  return { cluster: map.cluster, label: map.label, labels: map.header.labels };
+}
+
+/** Point i's folder label, from the map itself: no request per hover. */
+function labelOf(i: number): string | null {
+  const l = state?.map.label[i] ?? -1;
+  return l < 0 ? null : state!.map.header.labels[l] ?? null;
 }
 
 function colourOfPoint(i: number): string {
@@ -124,7 +140,7 @@ function colourOfCluster(c: ClusterInfo): string {
 async function setMode(m: ColourMode): Promise<void> {
   mode = m;
   if (!state || !view) return;
-  state.colours = colouring(mode, state.map.cluster, state.clusters);
+  state.colours = colouring(mode, pointGroups(state.map), state.clusters);
   hidden = new Set();
   await view.filter(null);
   await view.recolour(state.colours.category, state.colours.entries.map((e) => e.colour));
@@ -138,24 +154,49 @@ async function setHidden(h: ReadonlySet<number>): Promise<void> {
   hidden = new Set(h);
   const category = state.colours.category;
   await view.filter(visiblePoints(category, hidden));
+  if (cursor !== null && hidden.has(category[cursor]!)) setCursor(null);
   thumbs?.setData(state.map.id, colourOfPoint, hidden.size > 0 ? (i) => hidden.has(category[i]!) : null);
 }
 
 function updatePreview(): void {
-  if (!state || !view || !thumbs || !pointer) return preview.hide();
-  const index = thumbs.hitTest(pointer[0], pointer[1]) ?? hoverFromPlot;
+  if (!state || !view || !thumbs) return preview.hide();
+  // The pointer's point; with the pointer away, the keyboard's while the map has focus.
+  const keyboard = document.activeElement === canvas ? cursor : null;
+  const index = pointer ? thumbs.hitTest(pointer[0], pointer[1]) ?? hoverFromPlot : keyboard;
   if (index === null) return preview.hide();
-  const id = state.map.id[index]!;
   const [sx, sy] = toScreen(view.viewport(), ...view.ndcOf(index));
-  const known = labelCache.get(id);
-  preview.show(id, known ?? null, sx, sy, { width: mapRoot.clientWidth, height: mapRoot.clientHeight });
-  if (known === undefined) {
-    labelCache.set(id, null);
-    getImage(id).then((info) => {
-      labelCache.set(id, info.label);
-      updatePreview();
-    }, () => labelCache.delete(id));
+  preview.show(state.map.id[index]!, labelOf(index), sx, sy, { width: mapRoot.clientWidth, height: mapRoot.clientHeight });
+}
+
+function shownPoint(): ((i: number) => boolean) | undefined {
+  const category = state?.colours.category;
+  return category && hidden.size > 0 ? (i) => !hidden.has(category[i]!) : undefined;
+}
+
+/** Shift+arrow: the first press takes the point nearest the centre of the view, later ones step from it. */
+function stepCursor(dx: number, dy: number): void {
+  if (!state || !view) return;
+  const next = cursor === null ? nearestPoint(state.x, state.y, ...view.centre(), shownPoint()) : stepFrom(state.x, state.y, cursor, dx, dy, shownPoint());
+  if (next === null) {
+    mapStatus.textContent = cursor === null ? 'No image is shown.' : 'No image further that way.';
+    return;
   }
+  setCursor(next);
+  // Keep the point away from the edges, at the same zoom.
+  const [x, y] = view.ndcOf(next);
+  const [sx, sy] = toScreen(view.viewport(), x, y);
+  const w = mapRoot.clientWidth, h = mapRoot.clientHeight;
+  if (sx < 0.15 * w || sx > 0.85 * w || sy < 0.15 * h || sy > 0.85 * h) void view.flyTo(x, y, view.zoom(), 250);
+  const label = labelOf(next);
+  mapStatus.textContent = `Image #${state.map.id[next]}${label ? `, ${label}` : ''}. Enter opens it.`;
+}
+
+function setCursor(index: number | null): void {
+  cursor = index;
+  view?.cursor(index);
+  if (index === null || !state) delete mapRoot.dataset.cursor;
+  else mapRoot.dataset.cursor = String(state.map.id[index]);
+  updatePreview();
 }
 
 function openPanel(title: string, status: string): void {
@@ -180,26 +221,29 @@ async function chooseHit(hit: ImageHit): Promise<void> {
     messages.info(`Image ${hit.id} is not on the current map yet.`);
     return;
   }
+  // Chosen by keyboard: focus follows into the new list, so Tab and Enter walk from neighbour to neighbour.
+  const fromList = resultsList.contains(document.activeElement);
   const [x, y] = view.ndcOf(index);
   await view.flyTo(x, y, Math.max(view.zoom(), FLY_ZOOM));
   await openImage(index);
+  if (fromList) resultsList.querySelector<HTMLElement>('.result')?.focus();
 }
 
 async function openImage(index: number): Promise<void> {
   if (!state) return;
   const id = state.map.id[index]!;
+  setCursor(index);
   openPanel(`Image #${id}`, 'Finding its nearest neighbours…');
   detail.hidden = false;
   const img = byId<HTMLImageElement>('detail-img');
   img.src = fileUrl(id);
   img.alt = `Image ${id}`;
-  byId('detail-caption').textContent = labelCache.get(id) ?? '';
+  const label = labelOf(index);
+  byId('detail-caption').textContent = label ? `Label: ${label}` : 'No label';
   panel.dataset.kind = 'neighbours';
   panel.dataset.id = String(id);
   try {
-    const [result, info] = await Promise.all([similarTo(id, K + 1), getImage(id)]);
-    labelCache.set(id, info.label);
-    byId('detail-caption').textContent = info.label ? `Label: ${info.label}` : 'No label';
+    const result = await similarTo(id, K + 1);
     const others = { ...result, results: result.results.filter((h) => h.id !== id).slice(0, K) };
     panelStatus.textContent = `${others.results.length} nearest neighbours, highlighted on the map.`;
     showHits(others, index);
@@ -215,6 +259,7 @@ async function searchFile(file: File): Promise<void> {
   panel.dataset.kind = 'upload';
   delete panel.dataset.id;
   labels?.setMarker(null);
+  setCursor(null);
   try {
     const result = await searchByUpload(file, K);
     panelStatus.textContent = `${result.results.length} most similar to ${file.name}${result.map ? ', marked on the map' : ''}.`;
@@ -243,6 +288,8 @@ function wirePointer(): void {
     preview.hide();
   });
   mapRoot.addEventListener('pointerdown', (e) => (down = [e.clientX, e.clientY]));
+  canvas.addEventListener('focus', updatePreview);
+  canvas.addEventListener('blur', updatePreview);
   // Thumbnails are bigger than their dots: a click on one opens it even off the dot. A drag is not a click.
   mapRoot.addEventListener('click', (e) => {
     if (!thumbs || !down || Math.hypot(e.clientX - down[0], e.clientY - down[1]) > 4) return;
@@ -253,6 +300,8 @@ function wirePointer(): void {
 }
 
 function wireControls(): void {
+  // The same width as the phone layout in style.css.
+  collapsibleLegend(byId<HTMLButtonElement>('legend-toggle'), byId('legend-body'), window.matchMedia('(max-width: 700px)'));
   byId('panel-close').addEventListener('click', () => {
     panel.hidden = true;
     view?.highlight([]);
@@ -295,6 +344,7 @@ function exposeForTests(): void {
         return toScreen(view.viewport(), ...view.ndcOf(i));
       },
       thumbs: () => ({ shown: thumbs?.shown ?? 0, requested: thumbs?.requested ?? 0 }),
+      visiblePoints: () => view?.shownCount() ?? 0,
     },
   });
 }

@@ -12,7 +12,13 @@ export interface MapViewEvents {
   onHover(index: number | null): void;
   onPick(index: number): void;
   onView(): void;
+  /** Shift+arrow: move the keyboard's point in this direction (y up). */
+  onStep(dx: number, dy: number): void;
+  /** Enter: open the keyboard's point. */
+  onEnter(): void;
 }
+
+const STEPS: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
 
 /** Bigger dots for small maps, where each image matters; small ones at a million so the shape shows. */
 function pointSizeFor(n: number): number {
@@ -31,7 +37,7 @@ export class MapView {
   /** Where a keyboard move is taking the camera: [x, y, distance]. */
   private goal: [number, number, number] | null = null;
 
-  constructor(readonly canvas: HTMLCanvasElement, events: MapViewEvents, expectedPoints: number) {
+  constructor(readonly canvas: HTMLCanvasElement, private readonly events: MapViewEvents, expectedPoints: number) {
     this.plot = createScatterplot({
       canvas,
       width: 'auto',
@@ -91,6 +97,22 @@ export class MapView {
     else await this.plot.filter(indices, { preventEvent: true });
   }
 
+  /** How many points the legend's filter leaves drawn. */
+  shownCount(): number {
+    return this.count === 0 ? 0 : (this.plot.get('filteredPoints') as number[]).length;
+  }
+
+  /** Marks the keyboard's point as hovered (with the reticle); null clears it. */
+  cursor(index: number | null): void {
+    this.plot.hover(index ?? -1, { showReticleOnce: true, preventEvent: true });
+  }
+
+  /** The centre of the view in NDC. */
+  centre(): [number, number] {
+    const camera = this.plot.get('camera') as { target: number[] };
+    return [camera.target[0]!, camera.target[1]!];
+  }
+
   highlight(indices: number[]): void {
     if (indices.length === 0) this.plot.deselect({ preventEvent: true });
     else this.plot.select(indices, { preventEvent: true });
@@ -115,9 +137,9 @@ export class MapView {
     return fitDistance(this.canvas.clientWidth || 1, this.canvas.clientHeight || 1) / camera.distance[0]!;
   }
 
-  flyTo(x: number, y: number, zoom: number): Promise<void> {
+  flyTo(x: number, y: number, zoom: number, durationMs = 700): Promise<void> {
     const distance = fitDistance(this.canvas.clientWidth || 1, this.canvas.clientHeight || 1) / zoom;
-    return this.plot.zoomToLocation([x, y], distance, { transition: true, transitionDuration: 700 });
+    return this.plot.zoomToLocation([x, y], distance, { transition: true, transitionDuration: durationMs });
   }
 
   reset(): Promise<void> {
@@ -128,6 +150,17 @@ export class MapView {
   }
 
   private onKey(e: KeyboardEvent): void {
+    const direction = STEPS[e.key];
+    if (direction && e.shiftKey) {
+      e.preventDefault();
+      this.events.onStep(...direction);
+      return;
+    }
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      this.events.onEnter();
+      return;
+    }
     // Keys pressed while the camera is still moving build on where it is going, not where it is.
     const camera = this.plot.get('camera') as { target: number[]; distance: number[] };
     const [tx, ty, d] = this.goal ?? [camera.target[0]!, camera.target[1]!, camera.distance[0]!];

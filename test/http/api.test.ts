@@ -133,10 +133,22 @@ describe('the map', () => {
     expect(maxY).toBeGreaterThan(minY);
     expect((await get('/api/map', { headers: { 'If-None-Match': res.headers.get('etag')! } })).status).toBe(304);
 
-    const json = (await (await get('/api/map?format=json')).json()) as { mapId: number; points: Array<{ id: number; x: number; y: number; cluster: number }> };
+    // Every point carries its own folder label: 40 images of each class.
+    expect(map.header.labels).toEqual([...CLASSES].sort());
+    const perLabel = new Map<string, number>();
+    for (const l of map.label) perLabel.set(map.header.labels[l]!, (perLabel.get(map.header.labels[l]!) ?? 0) + 1);
+    expect(Object.fromEntries(perLabel)).toEqual(Object.fromEntries(CLASSES.map((c) => [c, 40])));
+
+    const json = (await (await get('/api/map?format=json')).json()) as {
+      mapId: number; points: Array<{ id: number; x: number; y: number; cluster: number; label: string | null }>;
+    };
     expect(json.mapId).toBe(map.header.mapId);
     expect(json.points.map((p) => p.id)).toEqual([...map.id]);
     expect(json.points.map((p) => p.cluster)).toEqual([...map.cluster]);
+    expect(json.points.map((p) => p.label)).toEqual(Array.from(map.label, (l) => map.header.labels[l]));
+    for (const p of json.points.slice(0, 5)) {
+      expect(((await (await get(`/api/images/${p.id}`)).json()) as { label: string }).label).toBe(p.label);
+    }
     const viaAccept = await get('/api/map', { headers: { Accept: 'application/json' } });
     expect(viaAccept.headers.get('content-type')).toMatch(/application\/json/);
   });

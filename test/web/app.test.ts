@@ -42,6 +42,21 @@ async function mapPixels(): Promise<{ lit: number; colours: number }> {
   return { lit, colours: colours.size };
 }
 
+/** The share of the map canvas's visible area that the panels over it (legend, results, admin) cover. */
+function coveredShare(): Promise<number> {
+  return page.evaluate(() => {
+    const c = document.getElementById('map-canvas')!.getBoundingClientRect();
+    let covered = 0;
+    for (const id of ['legend', 'panel', 'admin']) {
+      const node = document.getElementById(id)!;
+      if (node.getClientRects().length === 0) continue; // not displayed
+      const r = node.getBoundingClientRect();
+      covered += Math.max(0, Math.min(r.right, c.right) - Math.max(r.left, c.left)) * Math.max(0, Math.min(r.bottom, c.bottom) - Math.max(r.top, c.top));
+    }
+    return covered / (c.width * c.height);
+  });
+}
+
 beforeAll(async () => {
   dir = tempDir('web');
   shots = tempDir('web-shots');
@@ -108,6 +123,43 @@ describe('browser app against a real server (100 CIFAR-10 images)', () => {
     await shot('neighbours');
   });
 
+  it('reaches images by keyboard: Shift+arrows step between points, Enter opens one, results open by Enter', async () => {
+    const json = (await (await fetch(`${server.url}/api/map?format=json`)).json()) as { bounds: number[]; points: Array<{ id: number; x: number; y: number }> };
+    const at = new Map(json.points.map((p) => [p.id, p]));
+    const map = page.locator('#map');
+    await page.mouse.move(0, 0); // off the map: the preview follows the keyboard, not the pointer
+    // The keyboard continues from the image the click opened, towards the middle of the map.
+    const start = Number(await map.getAttribute('data-cursor'));
+    expect(String(start)).toBe(await page.locator('#panel').getAttribute('data-id'));
+    const rightwards = at.get(start)!.x < (json.bounds[0]! + json.bounds[2]!) / 2;
+    await page.locator('#map-canvas').focus();
+    await page.keyboard.press(rightwards ? 'Shift+ArrowRight' : 'Shift+ArrowLeft');
+    await expect.poll(() => map.getAttribute('data-cursor')).not.toBe(String(start));
+    const next = Number(await map.getAttribute('data-cursor'));
+    expect(Math.sign(at.get(next)!.x - at.get(start)!.x)).toBe(rightwards ? 1 : -1);
+    await expect.poll(() => page.locator('#preview').getAttribute('data-id')).toBe(String(next));
+    expect(await page.locator('#preview').isVisible()).toBe(true);
+    expect(await page.locator('#map-status').textContent()).toMatch(new RegExp(`^Image #${next}\\b`));
+    await shot('keyboard-step');
+
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#panel').getAttribute('data-id')).toBe(String(next));
+    await expect.poll(() => page.locator('#results .result').count()).toBe(12);
+
+    // A result, reached by focus, opens by Enter: the map flies to it and focus moves to its own neighbours.
+    const first = page.locator('#results .result').first();
+    const chosen = (await first.getAttribute('data-id'))!;
+    await first.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#panel').getAttribute('data-id')).toBe(chosen);
+    await expect.poll(() => page.locator('#results .result').count()).toBe(12);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('result'))).toBe(true);
+    expect(await map.getAttribute('data-cursor')).toBe(chosen);
+    const box = (await map.boundingBox())!;
+    const [sx, sy] = (await page.evaluate((id) => (window as any).lookalike.screenOf(id), Number(chosen))) as [number, number];
+    expect(Math.hypot(sx - box.width / 2, sy - box.height / 2)).toBeLessThan(4);
+  });
+
   it('searches by an uploaded image: results with scores, a marker on the map, and flies there', async () => {
     // An image not in the index: the 11th ship.
     const extra = join(dir, 'extra');
@@ -138,15 +190,21 @@ describe('browser app against a real server (100 CIFAR-10 images)', () => {
     const clusterEntries = await page.locator('.legend-entry').count();
     expect(await page.locator('.legend-entry .name').first().textContent()).toMatch(/^\d+: |^Cluster \d+$/);
     await page.getByLabel('Label', { exact: true }).check();
-    // Label entries are the clusters' majority labels, each once.
+    // One entry per folder label, counting the images that carry it (10 of each class), not cluster sizes.
     await expect.poll(() => page.locator('.legend-entry .name').allTextContents()).toSatisfy((names: string[]) =>
-      names.every((n) => CLASSES.includes(n) || n === 'unlabelled') && new Set(names).size === names.length);
-    expect(await page.locator('.legend-entry').count()).toBeLessThanOrEqual(clusterEntries);
+      [...names].sort().join() === [...CLASSES].sort().join());
+    expect(await page.locator('.legend-entry .count').allTextContents()).toEqual(CLASSES.map(() => '10'));
+    expect(clusterEntries).toBeGreaterThan(1);
+    // Hiding a label hides exactly its images.
     const first = page.locator('.legend-entry').first();
     await first.click();
     expect(await first.getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(() => page.evaluate(() => (window as any).lookalike.visiblePoints())).toBe(90);
     await first.press('Enter');
     expect(await first.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.evaluate(() => (window as any).lookalike.visiblePoints())).toBe(100);
+    await page.getByLabel('Cluster', { exact: true }).check();
+    await expect.poll(() => page.locator('.legend-entry').count()).toBe(clusterEntries);
   });
 
   it('refuses a wrong admin token, then runs a reindex to completion with progress and refreshes the map', async () => {
@@ -178,7 +236,7 @@ describe('browser app against a real server (100 CIFAR-10 images)', () => {
     await shot('admin-done');
   });
 
-  it('fits a phone screen', async () => {
+  it('fits a phone screen: the legend starts collapsed, so panels cover at most a quarter of the map', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
     await page.waitForSelector('#map[data-ready="true"]');
@@ -187,7 +245,18 @@ describe('browser app against a real server (100 CIFAR-10 images)', () => {
     expect(map.width).toBe(390);
     expect((await mapPixels()).lit).toBeGreaterThan(1500);
     await expect.poll(() => page.getByRole('button', { name: 'Search by image…' }).or(page.locator('label.upload')).first().isVisible()).toBe(true);
+    const toggle = page.getByRole('button', { name: 'Legend' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.locator('.legend-entry').first().isVisible()).toBe(false);
+    const collapsed = await coveredShare();
+    expect(collapsed).toBeLessThanOrEqual(0.25);
     await shot('phone');
+    await toggle.click();
+    await expect.poll(() => page.locator('.legend-entry').first().isVisible()).toBe(true);
+    expect(await coveredShare()).toBeGreaterThan(collapsed);
+    await shot('phone-legend-open');
+    await toggle.press('Enter');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
   });
 
   it('says so when the server is down', async () => {

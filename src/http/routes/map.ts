@@ -19,7 +19,8 @@ export function mapRoutes(deps: AppDeps): Hono {
     .get('/map', (c) => {
       const map = currentMap(deps);
       const json = c.req.query('format') === 'json' || (c.req.header('Accept') ?? '').startsWith('application/json');
-      const etag = `"map-${map.id}-${json ? 'json' : 'bin'}"`;
+      // The format's version is in the tag, so a body cached before an upgrade is never revalidated.
+      const etag = `"map-${map.id}-${json ? 'json' : 'lkm2'}"`;
       c.header('ETag', etag);
       c.header('Cache-Control', 'no-cache'); // revalidate: a reindex publishes a new version
       c.header('Vary', 'Accept');
