@@ -39,7 +39,8 @@
         "kernels/cpu/knn_approx.cc",
         "kernels/cpu/kmeans.cc",
         "kernels/cpu/kmeans_seed.cc",
-        "kernels/cpu/kmeans_lloyd.cc"
+        "kernels/cpu/kmeans_lloyd.cc",
+        "kernels/cpu/finite.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
@@ -69,7 +70,8 @@
             "kernels/cuda/repulsion.cu",
             "kernels/cuda/tsne.cu",
             "kernels/cuda/gemm.cu",
-            "kernels/cuda/pca.cu"
+            "kernels/cuda/pca.cu",
+            "kernels/cuda/kmeans.cu"
           ],
           "defines": ["LOOKALIKE_CUDA=1"],
           # The static runtime loads the driver at the first call, so the addon also loads
@@ -85,7 +87,8 @@
                 "kernels/cuda/gemm.cuh",
                 "kernels/cuda/grid_convolution.cuh",
                 "kernels/cuda/reduce.cuh",
-                "kernels/cuda/repulsion.cuh"
+                "kernels/cuda/repulsion.cuh",
+                "kernels/cuda/tile.cuh"
               ],
               "outputs": ["<(INTERMEDIATE_DIR)/<(RULE_INPUT_ROOT).o"],
               "action": [

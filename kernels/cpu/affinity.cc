@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
+#include <cstring>
+#include <memory>
 #include <vector>
 
 #include "lookalike/parallel.h"
@@ -51,68 +52,88 @@ int row_probabilities(const float* dist, int k, double log_perplexity, float* p)
 
 }  // namespace
 
-Csr affinities_perplexity(const int32_t* indices, const float* distances, int64_t n, int k,
-                          double perplexity, int threads) {
+void affinities_perplexity(const int32_t* indices, const float* distances, int64_t n, int k, double perplexity,
+                           int threads, const std::function<CsrOut(int64_t nnz)>& allocate) {
   if (perplexity <= 0 || perplexity > k)
     throw KernelError("BAD_ARGUMENT", "affinities: perplexity must be in (0, k]");
   threads = resolve_threads(threads);
-  std::vector<float> cond(static_cast<size_t>(n) * k);
+  const int64_t entries = n * k;
+  std::unique_ptr<float[]> cond(new float[entries]);  // every value written below
   const double log_perplexity = std::log(perplexity);
   parallel_for(n, threads, [&](int64_t begin, int64_t end, int) {
     for (int64_t i = begin; i < end; ++i) row_probabilities(distances + i * k, k, log_perplexity, &cond[i * k]);
   });
 
-  // Symmetrise: every p_{j|i} lands in row i and row j; duplicates are summed below.
-  Csr P;
-  P.rows = n;
+  // Row i of the symmetric P gathers its own k neighbours (first) and every row that has
+  // i among its neighbours (after, in any order: the sort below fixes it). Rows that are
+  // each other's neighbours meet twice; the two values are summed below, and as a sum of
+  // two floats does not depend on their order, neither does the result on the threads.
+  std::vector<int32_t> reverse(n, 0);
+  parallel_for(entries, threads, [&](int64_t begin, int64_t end, int) {
+    for (int64_t e = begin; e < end; ++e) __atomic_fetch_add(&reverse[indices[e]], 1, __ATOMIC_RELAXED);
+  });
   std::vector<int64_t> start(n + 1, 0);
-  for (int64_t i = 0; i < n; ++i) {
-    start[i + 1] += k;
-    for (int j = 0; j < k; ++j) start[indices[i * k + j] + 1] += 1;
-  }
-  std::partial_sum(start.begin(), start.end(), start.begin());
-  std::vector<int32_t> cols(start[n]);
-  std::vector<float> vals(start[n]);
-  std::vector<int64_t> fill(start.begin(), start.end() - 1);
+  for (int64_t i = 0; i < n; ++i) start[i + 1] = start[i] + k + reverse[i];
+  std::fill(reverse.begin(), reverse.end(), 0);  // now the reverse entries placed per row
+  // (column, value bits) per entry: sorting the keys sorts by column, ties by value.
+  std::unique_ptr<uint64_t[]> keys(new uint64_t[start[n]]);
   const float scale = static_cast<float>(1.0 / (2.0 * static_cast<double>(n)));
-  for (int64_t i = 0; i < n; ++i)
-    for (int j = 0; j < k; ++j) {
-      const int32_t t = indices[i * k + j];
-      const float v = cond[i * k + j] * scale;
-      cols[fill[i]] = t, vals[fill[i]++] = v;
-      cols[fill[t]] = static_cast<int32_t>(i), vals[fill[t]++] = v;
-    }
-
-  // Sort each row by column and merge duplicates; count first, then compact.
-  std::vector<int32_t> unique(n, 0);
+  auto key = [](int64_t column, float value) {
+    uint32_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    return static_cast<uint64_t>(column) << 32 | bits;
+  };
   parallel_for(n, threads, [&](int64_t begin, int64_t end, int) {
-    std::vector<std::pair<int32_t, float>> row;
+    for (int64_t i = begin; i < end; ++i)
+      for (int j = 0; j < k; ++j) {
+        const int32_t t = indices[i * k + j];
+        const float v = cond[i * k + j] * scale;
+        keys[start[i] + j] = key(t, v);
+        keys[start[t] + k + __atomic_fetch_add(&reverse[t], 1, __ATOMIC_RELAXED)] = key(i, v);
+      }
+  });
+  cond.reset();
+
+  // Sort each row and merge a column's two entries, in place; then write out.
+  std::vector<int32_t> unique(n);
+  parallel_for(n, threads, [&](int64_t begin, int64_t end, int) {
     for (int64_t i = begin; i < end; ++i) {
-      row.clear();
-      for (int64_t e = start[i]; e < start[i + 1]; ++e) row.emplace_back(cols[e], vals[e]);
-      std::stable_sort(row.begin(), row.end(), [](auto& a, auto& b) { return a.first < b.first; });
-      int64_t out = start[i];
-      for (size_t e = 0; e < row.size(); ++e) {
-        if (e > 0 && row[e].first == row[e - 1].first) {
-          vals[out - 1] += row[e].second;
+      uint64_t* row = keys.get() + start[i];
+      const int64_t size = start[i + 1] - start[i];
+      std::sort(row, row + size);
+      int64_t out = 0;
+      for (int64_t e = 0; e < size; ++e) {
+        const uint32_t column = static_cast<uint32_t>(row[e] >> 32);
+        float value;
+        const uint32_t bits = static_cast<uint32_t>(row[e]);
+        std::memcpy(&value, &bits, sizeof value);
+        if (out > 0 && static_cast<uint32_t>(row[out - 1] >> 32) == column) {
+          float sum;
+          const uint32_t previous = static_cast<uint32_t>(row[out - 1]);
+          std::memcpy(&sum, &previous, sizeof sum);
+          row[out - 1] = key(column, sum + value);
         } else {
-          cols[out] = row[e].first, vals[out++] = row[e].second;
+          row[out++] = row[e];
         }
       }
-      unique[i] = static_cast<int32_t>(out - start[i]);
+      unique[i] = static_cast<int32_t>(out);
     }
   });
-  P.indptr.assign(n + 1, 0);
+  int64_t nnz = 0;
+  for (int64_t i = 0; i < n; ++i) nnz += unique[i];
+  const CsrOut P = allocate(nnz);
+  P.indptr[0] = 0;
   for (int64_t i = 0; i < n; ++i) P.indptr[i + 1] = P.indptr[i] + unique[i];
-  P.indices.resize(P.indptr[n]);
-  P.values.resize(P.indptr[n]);
   parallel_for(n, threads, [&](int64_t begin, int64_t end, int) {
     for (int64_t i = begin; i < end; ++i) {
-      std::copy_n(cols.begin() + start[i], unique[i], P.indices.begin() + P.indptr[i]);
-      std::copy_n(vals.begin() + start[i], unique[i], P.values.begin() + P.indptr[i]);
+      const uint64_t* row = keys.get() + start[i];
+      for (int32_t e = 0; e < unique[i]; ++e) {
+        const uint32_t bits = static_cast<uint32_t>(row[e]);
+        P.indices[P.indptr[i] + e] = static_cast<int32_t>(row[e] >> 32);
+        std::memcpy(&P.values[P.indptr[i] + e], &bits, sizeof bits);
+      }
     }
   });
-  return P;
 }
 
 }  // namespace lookalike

@@ -14,4 +14,12 @@ namespace lookalike {
 std::vector<int64_t> seed_greedy_kmeanspp(const float* X, int64_t n, int d, const float* xnorm, int k,
                                           int64_t sample, uint64_t seed, int threads);
 
+// The rows k-means starts from (the CPU and CUDA versions alike): seed_greedy_kmeanspp on
+// the sample size below, reordered as a nearest-neighbour chain.
+std::vector<int64_t> seed_rows(const float* X, int64_t n, int d, const float* xnorm, int k, uint64_t seed,
+                               int threads);
+
+// Squared row norms, the values data_stats (kmeans_lloyd.h) computes.
+std::vector<float> row_norms(const float* X, int64_t n, int d, int threads);
+
 }  // namespace lookalike

@@ -4,29 +4,15 @@
 #include <algorithm>
 
 #include "gemm.cuh"
+#include "tile.cuh"
 
 namespace lookalike::cuda {
 namespace {
 
-constexpr int kThreads = 256;
-constexpr int kTile = 64;
-constexpr int kStep = 16;
-constexpr int kStride = kTile + 4;  // 16-byte aligned rows
-
-// acc[r][c] += a[p][4 ty + r] * b[p][4 tx + c] over the staged p.
-__device__ inline void multiply_tile(const float (*a)[kStride], const float (*b)[kStride], float (&acc)[4][4]) {
-  const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
-#pragma unroll
-  for (int p = 0; p < kStep; ++p) {
-    const float4 av = *reinterpret_cast<const float4*>(&a[p][4 * ty]);
-    const float4 bv = *reinterpret_cast<const float4*>(&b[p][4 * tx]);
-    const float x[4] = {av.x, av.y, av.z, av.w}, y[4] = {bv.x, bv.y, bv.z, bv.w};
-#pragma unroll
-    for (int r = 0; r < 4; ++r)
-#pragma unroll
-      for (int c = 0; c < 4; ++c) acc[r][c] = fmaf(x[r], y[c], acc[r][c]);
-  }
-}
+using tile::kStep;
+using tile::kStride;
+using tile::kThreads;
+using tile::kTile;
 
 __device__ inline void store_tile(const float (&acc)[4][4], float* C, int64_t rows, int m, int64_t r0, int c0) {
   const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
@@ -56,7 +42,7 @@ __global__ void __launch_bounds__(kThreads) nn_kernel(const float* __restrict__ 
       b[q][c] = (p0 + q < d && c0 + c < m) ? B[static_cast<int64_t>(p0 + q) * m + c0 + c] : 0.0f;
     }
     __syncthreads();
-    multiply_tile(a, b, acc);
+    tile::multiply(a, b, acc);
   }
   store_tile(acc, C, rows, m, r0, c0);
 }
@@ -79,7 +65,7 @@ __global__ void __launch_bounds__(kThreads) tn_kernel(const float* __restrict__ 
       b[r][c] = (row_in && j0 + c < m) ? B[(s + r) * m + j0 + c] : 0.0f;
     }
     __syncthreads();
-    multiply_tile(a, b, acc);
+    tile::multiply(a, b, acc);
   }
   store_tile(acc, partials + static_cast<int64_t>(blockIdx.z) * d * m, d, m, i0, j0);
 }

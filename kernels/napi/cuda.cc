@@ -2,6 +2,7 @@
 // CUDA in the build only cudaBuilt (false) and cudaDeviceCount (0) exist.
 #include "common.h"
 #include "lookalike/cuda.h"
+#include "kmeans_args.h"
 #include "pca_args.h"
 #include "tsne_args.h"
 
@@ -49,6 +50,10 @@ Napi::Value knn_exact_js(const Napi::CallbackInfo& info) {
 // pcaProjectCuda(X, n, d, components, powerIterations, seed) -> { scores, variance }
 Napi::Value pca_project_js(const Napi::CallbackInfo& info) { return pca_binding(info, 0, cuda::pca_project); }
 
+// kmeansCuda(X, n, d, k, seed, maxIterations, tolerance, threads) -> as kmeans(); the
+// threads draw the seeds on the host.
+Napi::Value kmeans_js(const Napi::CallbackInfo& info) { return kmeans_binding(info, cuda::kmeans); }
+
 // tsneGradientCuda(indptr, indices, values, Y, exaggeration, repulsion) -> { gradient, z, kl }
 Napi::Value gradient_js(const Napi::CallbackInfo& info) {
   return guard(info, [&] {
@@ -85,6 +90,7 @@ void register_cuda(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaMemory", Napi::Function::New(env, memory_js, "cudaMemory"));
   exports.Set("knnExactCuda", Napi::Function::New(env, knn_exact_js, "knnExactCuda"));
   exports.Set("pcaProjectCuda", Napi::Function::New(env, pca_project_js, "pcaProjectCuda"));
+  exports.Set("kmeansCuda", Napi::Function::New(env, kmeans_js, "kmeansCuda"));
   exports.Set("tsneGradientCuda", Napi::Function::New(env, gradient_js, "tsneGradientCuda"));
   exports.Set("tsneOptimizeCuda", Napi::Function::New(env, optimize_js, "tsneOptimizeCuda"));
 #else

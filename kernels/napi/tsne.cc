@@ -15,14 +15,16 @@ Napi::Value affinities_js(const Napi::CallbackInfo& info) {
     auto env = info.Env();
     auto idx = i32(info[0], "indices");
     auto dist = f32(info[1], "distances");
-    Csr P = affinities_perplexity(idx.data, dist.data, integer(info[2]), static_cast<int>(integer(info[3])),
-                                  number(info[4]), static_cast<int>(integer(info[5])));
-    auto indptr = Napi::Int32Array::New(env, P.indptr.size());
-    auto indices = Napi::Int32Array::New(env, P.indices.size());
-    auto values = Napi::Float32Array::New(env, P.values.size());
-    std::copy(P.indptr.begin(), P.indptr.end(), indptr.Data());
-    std::copy(P.indices.begin(), P.indices.end(), indices.Data());
-    std::copy(P.values.begin(), P.values.end(), values.Data());
+    const int64_t n = integer(info[2]);
+    Napi::Int32Array indptr, indices;
+    Napi::Float32Array values;
+    affinities_perplexity(idx.data, dist.data, n, static_cast<int>(integer(info[3])), number(info[4]),
+                          static_cast<int>(integer(info[5])), [&](int64_t nnz) {
+                            indptr = Napi::Int32Array::New(env, static_cast<size_t>(n) + 1);
+                            indices = Napi::Int32Array::New(env, static_cast<size_t>(nnz));
+                            values = Napi::Float32Array::New(env, static_cast<size_t>(nnz));
+                            return CsrOut{indptr.Data(), indices.Data(), values.Data()};
+                          });
     auto result = Napi::Object::New(env);
     result.Set("indptr", indptr);
     result.Set("indices", indices);

@@ -10,10 +10,13 @@ import { errorMessage } from '../core/errors.js';
 import { kernels } from '../native/addon.js';
 import { cudaMemory, gradientCuda, knnExactCuda, optimizeCuda, pcaProjectCuda } from '../native/cuda.js';
 import { cudaDeviceCount } from '../native/device.js';
+import { kmeans } from '../native/kmeans.js';
 import { knn } from '../native/knn.js';
 import { pcaProject } from '../native/pca.js';
 import { klDivergenceExact, knnLabelAgreement } from '../native/quality.js';
+import { matrix } from '../native/validate.js';
 import { affinities, gradient, optimize, type Csr, type OptimizeParams } from '../native/tsne.js';
+import { tsneRun } from '../mapping/tsne.js';
 import {
   clusteredPoints, compareKnn, compareKnnLists, comparePca, lowRankPoints, meanKl, normals, relativeError,
 } from './reference.js';
@@ -112,7 +115,7 @@ function peakMemory(): string {
   return `peak device memory of the kernels ${mib(m.peakBytes)} (device: ${mib(m.freeBytes)} free of ${mib(m.totalBytes)})`;
 }
 
-const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean }> = {
+const PARTS: Record<string, { seconds: number; run: () => void | Promise<void>; extra?: boolean }> = {
   device: {
     seconds: 30,
     run: () => {
@@ -190,10 +193,40 @@ const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean 
       cudaMemory(true);
       const gpu = [0, 1, 2].map(() => timed(() => pcaProjectCuda(X, n, d, { components: k })));
       const [cpu, cpuSeconds] = timed(() => pcaProject(X, n, d, { components: k }));
-      console.log(`  GPU ${gpu.map(([, t]) => ms(t)).join(', ')} (with the upload of X), CPU ${ms(cpuSeconds)}; ${peakMemory()}`);
+      console.log(`  GPU ${gpu.map(([, t]) => ms(t)).join(', ')} (with the check and upload of X), CPU ${ms(cpuSeconds)}; ${peakMemory()}`);
+      const [, noPower] = timed(() => pcaProjectCuda(X, n, d, { components: k, powerIterations: 0 }));
+      const [, checkSeconds] = timed(() => matrix('X', X, n, d));
+      console.log(`  GPU without power iterations ${ms(noPower)} (so ~${ms((Math.min(...gpu.map(([, t]) => t)) - noPower) / 2)} an iteration); the finiteness check of X alone ${ms(checkSeconds)}`);
       const diff = comparePca(gpu[2]![0], cpu, n, 8);
       check('PCA against the CPU kernel', diff.variance < 1e-5 && diff.scores < 1e-3,
         `variance difference / largest ${diff.variance.toExponential(2)}, leading 8 scores difference / sd ${diff.scores.toExponential(2)}`);
+    },
+  },
+
+  kmeans: {
+    seconds: 90,
+    run: () => {
+      const n = 50_000, d = 1792, k = 100;
+      // A continuum (rank 4 plus noise) rather than separated blobs: k-means then needs
+      // tens of iterations, as on the CIFAR-10 vectors (35 to 86).
+      const [X, genSeconds] = timed(() => lowRankPoints(n, d, 4, 61));
+      console.log(`k-means ${n} x ${d}, k=${k} (synthetic, rank 4 plus noise; made in ${genSeconds.toFixed(1)} s)`);
+      cudaMemory(true);
+      const runs = [0, 1, 2].map(() => timed(() => kmeans(X, n, d, k, { seed: 1, device: 'cuda' })));
+      const times = runs.map(([, seconds]) => seconds);
+      const best = Math.min(...times);
+      const gpu = runs[2]![0];
+      console.log(`  GPU ${times.map(ms).join(', ')}; best ${ms(best)} (target on an H100: 50 ms), ${gpu.iterations} iterations, with the check and upload of X and the seeding on the host; ${peakMemory()}`);
+      const [, oneSeconds] = timed(() => kmeans(X, n, d, k, { seed: 1, device: 'cuda', maxIterations: 1 }));
+      console.log(`  check + upload + seeding + 1 iteration ${ms(oneSeconds)}; so ~${ms((best - oneSeconds) / Math.max(1, gpu.iterations - 1))} a further iteration`);
+      const [cpu, cpuSeconds] = timed(() => kmeans(X, n, d, k, { seed: 1, device: 'cpu' }));
+      const rel = Math.abs(gpu.inertia - cpu.inertia) / cpu.inertia;
+      const first = Math.abs(gpu.history[0]! - cpu.history[0]!) / cpu.history[0]!;
+      check(`k-means ${n} x ${d}, k=${k} against the CPU`, rel < 0.005 && first < 1e-5,
+        `inertia ${gpu.inertia.toPrecision(8)} vs the CPU's ${cpu.inertia.toPrecision(8)} (${cpu.iterations} iterations, ${ms(cpuSeconds)} on all cores): ${(100 * rel).toFixed(3)}% apart; after the first iteration (same seeds) ${first.toExponential(2)} apart`);
+      const same = runs.every(([r]) => r.inertia === gpu.inertia && r.labels.every((v, i) => v === gpu.labels[i]) &&
+        r.centroids.every((v, i) => v === gpu.centroids[i]));
+      check('k-means reproducible', same, same ? 'three runs give the same bits' : `inertias ${runs.map(([r]) => r.inertia).join(', ')}`);
     },
   },
 
@@ -244,6 +277,30 @@ const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean 
     },
   },
 
+  // tsne() as an application calls it (worker thread, input check, PCA, kNN, affinities,
+  // optimisation) on 50,000 x 1632 values, CIFAR-10's shape; where the time goes.
+  'tsne-e2e': {
+    seconds: 60,
+    run: async () => {
+      const n = 50_000, d = 1632;
+      const [X, genSeconds] = timed(() => clusteredPoints(n, d, 10, 67));
+      console.log(`tsne() end to end on ${n} x ${d} (synthetic, 10 clusters; made in ${genSeconds.toFixed(1)} s); the first run starts CUDA in this process`);
+      for (const [label, transfer] of [['cold', false], ['warm', false], ['warm, input transferred', true]] as const) {
+        const input = transfer ? X.slice() : X;
+        const start = performance.now();
+        const r = await tsneRun(input, { dims: d, device: 'cuda', seed: 1, transfer });
+        const wall = (performance.now() - start) / 1000;
+        const s = r.seconds;
+        const inRun = r.runSeconds - (s.pca + s.knn + s.affinities + s.optimize);
+        console.log(`  ${label}: ${ms(wall)} = pca ${ms(s.pca)} + knn ${ms(s.knn)} + affinities (CPU) ${ms(s.affinities)} + optimize ${ms(s.optimize)} (${r.iterations} iterations, KL ${r.klDivergence.toFixed(4)}) + input check and layout ${ms(inRun)} + outside the run ${ms(wall - r.runSeconds)} (${transfer ? '' : 'input copy, '}worker start, addon load${label === 'cold' ? ', CUDA start' : ''}, messages)`);
+      }
+      const [, copySeconds] = timed(() => X.slice());
+      console.log(`  for scale: copying the input ${ms(copySeconds)}, its finiteness check ${ms(timed(() => matrix('X', X, n, d))[1])}`);
+      const left = cudaMemory().currentBytes;
+      check('device memory after tsne()', left === 0, `${left} bytes held`);
+    },
+  },
+
   'tsne-1m': {
     seconds: 150,
     run: () => {
@@ -280,13 +337,18 @@ const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean 
       const Y0 = initialLayout(n, 47), update = new Float32Array(2 * n), gains = new Float32Array(2 * n).fill(1);
       const params = { iterations: 30, exaggeration: 12, momentum: 0.5, learningRate: 200, repulsion: 'fft', threads: 0 } as const;
       optimizeCuda(P, Y0, update, gains, params, (_, v) => ((kl = v), false));
-      check('tiny', c.badRows === 0 && relativeError(g.gradient, e.gradient) < 1e-2 && Number.isFinite(kl) && pca.variance[0]! > 0,
-        `kNN bad rows ${c.badRows}, FFT vs exact ${relativeError(g.gradient, e.gradient).toExponential(2)}, KL ${kl.toFixed(4)}`);
+      const km = kmeans(X, n, d, 7, { device: 'cuda' });
+      const dup = new Float32Array(30 * 4).map((_, i) => Math.floor(i / 4) % 3);
+      const repaired = kmeans(dup, 30, 4, 30, { device: 'cuda' });
+      check('tiny', c.badRows === 0 && relativeError(g.gradient, e.gradient) < 1e-2 && Number.isFinite(kl) && pca.variance[0]! > 0 &&
+        km.iterations > 0 && new Set(repaired.labels).size === 30,
+        `kNN bad rows ${c.badRows}, FFT vs exact ${relativeError(g.gradient, e.gradient).toExponential(2)}, KL ${kl.toFixed(4)}, k-means ${km.iterations} iterations, ${new Set(repaired.labels).size} of 30 clusters filled`);
       const failures: [string, () => unknown][] = [
         ['a report that throws', () => optimizeCuda(P, Y0.slice(), update.slice(), gains.slice(), params, () => {
           throw new Error('stop here');
         })],
         ['a grid over the limit', () => gradientCuda(P, Y.map((v) => 1e4 * v), { repulsion: 'fft' })],
+        ['k-means on values whose squares overflow', () => kmeans(X.map((v) => 1e25 * v), n, d, 3, { device: 'cuda' })],
       ];
       for (const [what, call] of failures) {
         let message = 'no error';
@@ -323,11 +385,11 @@ const PARTS: Record<string, { seconds: number; run: () => void; extra?: boolean 
 
 const script = fileURLToPath(import.meta.url);
 
-function runPart(name: string): number {
+async function runPart(name: string): Promise<number> {
   const part = PARTS[name];
   if (!part) throw new Error(`no part ${name}; parts: ${Object.keys(PARTS).join(', ')}`);
   try {
-    part.run();
+    await part.run();
   } catch (err) {
     check(name, false, `threw ${(err as { code?: string }).code ?? ''} ${errorMessage(err)}`);
   }
@@ -356,4 +418,5 @@ function runAll(): number {
 }
 
 const [flag, name] = process.argv.slice(2);
-process.exitCode = flag === '--part' && name ? runPart(name) : runAll();
+if (flag === '--part' && name) process.exitCode = await runPart(name);
+else process.exitCode = runAll();

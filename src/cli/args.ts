@@ -87,6 +87,14 @@ function yesNo(value: unknown, name: string, fallback: boolean): boolean {
 
 const RECIPES: Record<string, ModelSpec> = { blocks: DEFAULT_SPEC, feature: FEATURE_SPEC };
 
+/** One of `allowed`, or undefined when the option is absent. */
+export function choice<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T))
+    throw new LookalikeError('BAD_ARGUMENT', `--${name} must be one of ${allowed.join(', ')}, got "${String(value)}"`);
+  return value as T;
+}
+
 export function modelSpec(values: Record<string, unknown>): ModelSpec {
   const isCustom = values.model !== undefined;
   const recipeName = (values.recipe as string | undefined) ?? 'blocks';

@@ -1,7 +1,7 @@
 import { LookalikeError } from '../core/errors.js';
 import { kmeans } from '../native/kmeans.js';
 import { readMatrix, writeNpy } from '../npy/npy.js';
-import { intOption, numberOption, parse } from './args.js';
+import { choice, intOption, numberOption, parse } from './args.js';
 
 export const KMEANS_HELP = `lookalike kmeans --input X.npy --k K --output labels.npy [options]
 
@@ -20,6 +20,8 @@ Options:
   --tolerance X         relative inertia decrease to stop at (default 1e-5; 0: until no
                         label changes)
   --threads N           threads (default: all cores); the result does not depend on it
+  --device DEVICE       auto, cpu or cuda (default auto: CUDA when a GPU is present; the
+                        seeds are the same, the inertia agrees up to rounding)
   --json                print the result as JSON
 
 Exit status: 0 clustered, 1 error (e.g. an unreadable or malformed input file), 2 bad usage.`;
@@ -27,7 +29,8 @@ Exit status: 0 clustered, 1 error (e.g. an unreadable or malformed input file), 
 export async function kmeansCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     input: { type: 'string' }, k: { type: 'string' }, output: { type: 'string' }, centroids: { type: 'string' },
-    seed: { type: 'string' }, 'max-iterations': { type: 'string' }, tolerance: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' },
+    seed: { type: 'string' }, 'max-iterations': { type: 'string' }, tolerance: { type: 'string' }, threads: { type: 'string' }, device: { type: 'string' },
+    json: { type: 'boolean' },
   }, { min: 0, max: 0, usage: 'lookalike kmeans --input X.npy --k K --output labels.npy' });
   if (values.help) {
     process.stdout.write(`${KMEANS_HELP}\n`);
@@ -39,6 +42,7 @@ export async function kmeansCommand(argv: string[]): Promise<number> {
   const maxIterations = intOption(values['max-iterations'], 'max-iterations', 300, 1, 100_000);
   const tolerance = numberOption(values.tolerance, 'tolerance', 1e-5, 0, 1);
   const threads = intOption(values.threads, 'threads', 0, 0, 1024);
+  const device = choice(values.device, 'device', ['auto', 'cpu', 'cuda'] as const);
   intOption(values.k, 'k', 0, 1);
   const input = String(values.input);
 
@@ -50,17 +54,17 @@ export async function kmeansCommand(argv: string[]): Promise<number> {
     throw new LookalikeError('BAD_FILE', `${input}: row ${Math.floor(bad / X.cols)}, column ${bad % X.cols} is ${X.data[bad]}; k-means needs finite values`);
 
   const started = performance.now();
-  const result = kmeans(X.data, X.rows, X.cols, k, { seed, maxIterations, tolerance, threads });
+  const result = kmeans(X.data, X.rows, X.cols, k, { seed, maxIterations, tolerance, threads, device });
   const seconds = (performance.now() - started) / 1000;
   writeNpy(String(values.output), result.labels, [X.rows]);
   if (values.centroids !== undefined) writeNpy(String(values.centroids), result.centroids, [k, X.cols]);
 
   const summary = {
-    rows: X.rows, columns: X.cols, k, iterations: result.iterations, inertia: result.inertia, seconds,
+    rows: X.rows, columns: X.cols, k, device: result.device, iterations: result.iterations, inertia: result.inertia, seconds,
     labels: String(values.output), centroids: values.centroids === undefined ? null : String(values.centroids),
   };
   process.stdout.write(values.json
     ? `${JSON.stringify(summary)}\n`
-    : `${X.rows} rows of ${X.cols} values in ${k} clusters: inertia ${result.inertia.toPrecision(6)} after ${result.iterations} iterations (${seconds.toFixed(2)} s)\nlabels written to ${summary.labels}${summary.centroids === null ? '' : `, centroids to ${summary.centroids}`}\n`);
+    : `${X.rows} rows of ${X.cols} values in ${k} clusters: inertia ${result.inertia.toPrecision(6)} after ${result.iterations} iterations (${seconds.toFixed(2)} s on ${result.device})\nlabels written to ${summary.labels}${summary.centroids === null ? '' : `, centroids to ${summary.centroids}`}\n`);
   return 0;
 }

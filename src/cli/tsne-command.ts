@@ -1,7 +1,7 @@
 import { LookalikeError } from '../core/errors.js';
 import { tsneRun, type TsnePhase } from '../mapping/tsne.js';
 import { readMatrix, writeNpy } from '../npy/npy.js';
-import { intOption, numberOption, parse } from './args.js';
+import { choice, intOption, numberOption, parse } from './args.js';
 
 export const TSNE_HELP = `lookalike tsne --input X.npy --output Y.npy [options]
 
@@ -104,11 +104,4 @@ export async function tsneCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', interrupt);
   }
-}
-
-function choice<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value as T))
-    throw new LookalikeError('BAD_ARGUMENT', `--${name} must be one of ${allowed.join(', ')}, got "${String(value)}"`);
-  return value as T;
 }

@@ -6,6 +6,8 @@ import { LookalikeError, type ErrorCode } from '../core/errors.js';
  * arguments, flat typed arrays; the wrappers beside this file validate everything first.
  */
 export interface NativeKernels {
+  /** Index of the first NaN or infinity in data, or -1. */
+  firstNonFinite(data: Float32Array, threads: number): number;
   pcaProject(
     X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number, threads: number,
   ): { scores: Float32Array; variance: Float64Array };
@@ -47,6 +49,9 @@ export interface NativeKernels {
   pcaProjectCuda?(
     X: Float32Array, n: number, d: number, components: number, powerIterations: number, seed: number,
   ): { scores: Float32Array; variance: Float64Array };
+  kmeansCuda?(
+    X: Float32Array, n: number, d: number, k: number, seed: number, maxIterations: number, tolerance: number, threads: number,
+  ): { labels: Int32Array; centroids: Float32Array; inertia: number; iterations: number; history: Float64Array };
   tsneGradientCuda?(
     indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array,
     exaggeration: number, repulsion: 'fft' | 'exact',

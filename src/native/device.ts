@@ -28,7 +28,7 @@ export function resolveDevice(requested: DeviceRequest): Device {
 }
 
 export type CudaKernels = Required<
-  Pick<NativeKernels, 'cudaMemory' | 'knnExactCuda' | 'pcaProjectCuda' | 'tsneGradientCuda' | 'tsneOptimizeCuda'>
+  Pick<NativeKernels, 'cudaMemory' | 'knnExactCuda' | 'pcaProjectCuda' | 'kmeansCuda' | 'tsneGradientCuda' | 'tsneOptimizeCuda'>
 >;
 
 /** The CUDA kernels, or the BAD_ARGUMENT of resolveDevice('cuda') when there is no device. */

@@ -1,5 +1,6 @@
 import { LookalikeError } from '../core/errors.js';
 import { callNative } from './addon.js';
+import { cudaKernels, resolveDevice, type Device, type DeviceRequest } from './device.js';
 import { finiteNumber, integer, matrix, threadCount } from './validate.js';
 
 export interface KmeansOptions {
@@ -8,7 +9,10 @@ export interface KmeansOptions {
   maxIterations?: number;
   /** Stop when an iteration lowers the inertia by at most this fraction of it (default 1e-5; 0: when no label changes). */
   tolerance?: number;
+  /** Threads (on cuda: of the seeding, which runs on the host). */
   threads?: number;
+  /** auto (default: CUDA when a device is present), cpu or cuda. */
+  device?: DeviceRequest;
 }
 
 export interface KmeansResult {
@@ -21,12 +25,14 @@ export interface KmeansResult {
   iterations: number;
   /** The inertia after each iteration, never increasing. */
   history: Float64Array;
+  device: Device;
 }
 
 /**
  * k-means of the rows of X (n x d, row-major): greedy k-means++ seeds, then Lloyd
- * iterations that skip the rows whose distance bounds prove their label cannot change.
- * Deterministic for a seed, whatever the thread count.
+ * iterations (on the CPU, skipping the rows whose distance bounds prove their label cannot
+ * change). Deterministic for a seed, whatever the thread count; on CUDA the same seeds and
+ * stopping rule, so the inertia agrees with the CPU's up to rounding.
  */
 export function kmeans(X: Float32Array, n: number, d: number, k: number, options: KmeansOptions = {}): KmeansResult {
   matrix('X', X, n, d);
@@ -36,5 +42,9 @@ export function kmeans(X: Float32Array, n: number, d: number, k: number, options
   const maxIterations = integer('maxIterations', options.maxIterations ?? 300, 1, 100_000);
   const tolerance = finiteNumber('tolerance', options.tolerance ?? 1e-5, 0, 1);
   const threads = threadCount(options.threads);
-  return callNative('kmeans', (kn) => kn.kmeans(X, n, d, k, seed, maxIterations, tolerance, threads));
+  const device = resolveDevice(options.device ?? 'auto');
+  const result = device === 'cuda'
+    ? callNative('k-means on CUDA', (kn) => cudaKernels(kn).kmeansCuda(X, n, d, k, seed, maxIterations, tolerance, threads))
+    : callNative('kmeans', (kn) => kn.kmeans(X, n, d, k, seed, maxIterations, tolerance, threads));
+  return { ...result, device };
 }

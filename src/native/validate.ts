@@ -1,4 +1,5 @@
 import { LookalikeError } from '../core/errors.js';
+import { kernels } from './addon.js';
 
 /** Argument checks shared by the native wrappers; each message names the argument and the rule. */
 export function integer(name: string, value: number, min: number, max: number): number {
@@ -35,11 +36,11 @@ export function matrix(name: string, data: Float32Array, rows: number, cols: num
       'BAD_ARGUMENT',
       `${name} has ${data.length} values, expected ${rows} x ${cols} = ${rows * cols}`,
     );
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!))
-      throw new LookalikeError(
-        'BAD_ARGUMENT',
-        `${name} has a non-finite value (${data[i]}) at row ${Math.floor(i / cols)}, column ${i % cols}`,
-      );
-  }
+  // Natively, on all cores: a JS loop takes ~0.1 s over 50,000 x 1632 values.
+  const i = kernels().firstNonFinite(data, 0);
+  if (i >= 0)
+    throw new LookalikeError(
+      'BAD_ARGUMENT',
+      `${name} has a non-finite value (${data[i]}) at row ${Math.floor(i / cols)}, column ${i % cols}`,
+    );
 }

@@ -22,7 +22,7 @@ describe('lookalike kmeans', () => {
     const r = lookalike(['kmeans', '--input', input, '--k', '5', '--output', labels, '--centroids', centroids, '--seed', '3', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { rows: number; columns: number; k: number; iterations: number; inertia: number };
-    expect(out).toMatchObject({ rows: 300, columns: 12, k: 5 });
+    expect(out).toMatchObject({ rows: 300, columns: 12, k: 5, device: expect.stringMatching(/^(cpu|cuda)$/) });
     expect(out.iterations).toBeGreaterThan(0);
     const written = readNpy(labels);
     expect(written.dtype).toBe('<i4');
@@ -50,6 +50,7 @@ describe('lookalike kmeans', () => {
       [['--input', input, '--k', '0', '--output', out], '--k must be an integer from 1'],
       [['--input', input, '--output', out], '--k is required'],
       [['--input', input, '--k', '5'], '--output is required'],
+      [['--input', input, '--k', '5', '--output', out, '--device', 'gpu'], '--device must be one of auto, cpu, cuda, got "gpu"'],
     ] as const) {
       const r = lookalike(['kmeans', ...args]);
       expect(r.code).toBe(2);

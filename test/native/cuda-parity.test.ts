@@ -5,9 +5,18 @@ import {
 import { kernels } from '../../src/native/addon.js';
 import { gradientCuda, knnExactCuda, optimizeCuda, pcaProjectCuda } from '../../src/native/cuda.js';
 import { cudaDeviceCount, resolveDevice } from '../../src/native/device.js';
+import { kmeans } from '../../src/native/kmeans.js';
 import { knn } from '../../src/native/knn.js';
 import { pcaProject } from '../../src/native/pca.js';
 import { affinities, gradient, optimize } from '../../src/native/tsne.js';
+
+/** Sum of squared distances of each row to its centroid, in double. */
+function inertiaOf(X: Float32Array, d: number, labels: Int32Array, centroids: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < labels.length; i++)
+    for (let j = 0; j < d; j++) s += (X[i * d + j]! - centroids[labels[i]! * d + j]!) ** 2;
+  return s;
+}
 
 const devices = cudaDeviceCount();
 if (devices === 0)
@@ -19,6 +28,13 @@ describe('resolveDevice', () => {
     expect(resolveDevice('auto')).toBe(devices > 0 ? 'cuda' : 'cpu');
     if (devices === 0) expect(() => resolveDevice('cuda')).toThrow(/no CUDA device was found.*built with/);
     expect(() => resolveDevice('gpu' as 'cuda')).toThrow(/device must be cpu, cuda or auto/);
+  });
+
+  it('k-means: auto runs where there is a device, cuda without one is refused', () => {
+    const X = clusteredPoints(200, 8, 4, 2);
+    expect(kmeans(X, 200, 8, 4, { device: 'cpu' }).device).toBe('cpu');
+    expect(kmeans(X, 200, 8, 4).device).toBe(devices > 0 ? 'cuda' : 'cpu');
+    if (devices === 0) expect(() => kmeans(X, 200, 8, 4, { device: 'cuda' })).toThrow(/no CUDA device was found/);
   });
 });
 
@@ -45,6 +61,35 @@ describe.skipIf(devices === 0)('CUDA kernels against the CPU kernels', () => {
     const diff = comparePca(pcaProjectCuda(Xp, m, dims, { components: 20 }), pcaProject(Xp, m, dims, { components: 20 }), m, 8);
     expect(diff.variance).toBeLessThan(1e-5);
     expect(diff.scores).toBeLessThan(1e-4);
+  });
+
+  it('k-means: the CPU seeds, the inertia within 0.5%, every cluster its mean, the same bits twice', () => {
+    const m = 3000, dims = 40;
+    const Xk = clusteredPoints(m, dims, 12, 6);
+    for (const k of [1, 25, 150]) {
+      const cpu = kmeans(Xk, m, dims, k, { seed: 3, device: 'cpu' });
+      const gpu = kmeans(Xk, m, dims, k, { seed: 3, device: 'cuda' });
+      expect(gpu.device).toBe('cuda');
+      // The same seeds: the first step's inertia agrees to rounding.
+      expect(Math.abs(gpu.history[0]! - cpu.history[0]!) / cpu.history[0]!).toBeLessThan(1e-5);
+      expect(Math.abs(gpu.inertia - cpu.inertia) / cpu.inertia).toBeLessThan(0.005);
+      expect(Math.abs(inertiaOf(Xk, dims, gpu.labels, gpu.centroids) - gpu.inertia) / gpu.inertia).toBeLessThan(1e-4);
+      for (let t = 1; t < gpu.history.length; t++) expect(gpu.history[t]).toBeLessThanOrEqual(gpu.history[t - 1]!);
+      const again = kmeans(Xk, m, dims, k, { seed: 3, device: 'cuda' });
+      expect(again.labels).toEqual(gpu.labels);
+      expect(again.centroids).toEqual(gpu.centroids);
+    }
+  });
+
+  it('k-means: every cluster gets a row, even with duplicate rows (the empty-cluster repair)', () => {
+    const dims = 4;
+    const Xd = new Float32Array(30 * dims);
+    for (let i = 0; i < 30; i++) Xd.fill(i % 3, i * dims, (i + 1) * dims);
+    for (const k of [5, 30]) {
+      const r = kmeans(Xd, 30, dims, k, { device: 'cuda' });
+      expect(new Set(r.labels).size).toBe(k);
+      expect(r.inertia).toBeLessThan(1e-9);
+    }
   });
 
   const affinitiesOfX = () => {

@@ -1,4 +1,4 @@
-// CUDA versions of the kernels, with the CPU contracts (knn.h, tsne_optimize.h, pca.h).
+// CUDA versions of the kernels, with the CPU contracts (knn.h, tsne_optimize.h, pca.h, kmeans.h).
 // Built only when nvcc is found (LOOKALIKE_CUDA); without it device_count() is 0 and
 // nothing else here is linked. Failures of the CUDA runtime are KernelError "CUDA_ERROR"
 // naming the call; device memory is freed on every path.
@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "lookalike/csr.h"
+#include "lookalike/kmeans.h"
 #include "lookalike/pca.h"
 #include "lookalike/tsne_optimize.h"
 
@@ -37,5 +38,11 @@ int tsne_optimize(const CsrView& P, float* Y, float* update, float* gains, const
 // pca_project of pca.h: the same random matrix and steps, the products on device 0.
 // params.threads is unused.
 void pca_project(const float* X, int64_t n, int d, const PcaParams& params, float* scores, double* variance);
+
+// kmeans of kmeans.h on device 0: the same seeds (drawn on the host with params.threads
+// threads), the same stopping rule, and the steps on the device; the inertias agree with
+// the CPU version's up to rounding, and a run gives the same bits every time.
+KmeansResult kmeans(const float* X, int64_t n, int d, const KmeansParams& params, int32_t* labels,
+                    float* centroids);
 
 }  // namespace lookalike::cuda
