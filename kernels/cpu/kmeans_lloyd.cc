@@ -5,6 +5,10 @@
 #include <limits>
 #include <numeric>
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 #include "chunked.h"
 #include "dot_block.h"
 #include "lookalike/parallel.h"
@@ -21,6 +25,19 @@ constexpr int kMaxGroups = 64;
 int group_size_for(int k) {
   const int size = (k + kMaxGroups - 1) / kMaxGroups;
   return size <= 1 ? 1 : size <= 2 ? 2 : (size + 3) / 4 * 4;
+}
+
+// Bit g set where lb[g] < u, for g < groups (at most 64).
+uint64_t below(const float* lb, float u, int groups) {
+  uint64_t mask = 0;
+  int g = 0;
+#if defined(__AVX512F__)
+  const __m512 uv = _mm512_set1_ps(u);
+  for (; g + 16 <= groups; g += 16)
+    mask |= static_cast<uint64_t>(_mm512_cmp_ps_mask(_mm512_loadu_ps(lb + g), uv, _CMP_LT_OQ)) << g;
+#endif
+  for (; g < groups; ++g) mask |= static_cast<uint64_t>(lb[g] < u) << g;
+  return mask;
 }
 
 }  // namespace
@@ -52,10 +69,11 @@ DataStats data_stats(const float* X, int64_t n, int d, int threads) {
 Lloyd::Lloyd(const float* X, int64_t n, int d, const DataStats& stats, int k, int threads, int32_t* labels,
              float* centroids)
     : X_(X), n_(n), d_(d), k_(k), threads_(threads), group_size_(group_size_for(k)),
-      groups_((k + group_size_ - 1) / group_size_), stats_(stats), labels_(labels), C_(centroids),
+      groups_((k + group_size_ - 1) / group_size_), stats_(stats), labels_(labels), C_(centroids), group_of_(k),
       previous_(n), upper_(n, kInf), lower_(static_cast<size_t>(n) * groups_, 0.0f), shift_(k), drift_(groups_),
       norms_(k), half_gap_(k), sums_(static_cast<size_t>(k) * d, 0.0), counts_(k, 0) {
   std::fill(labels, labels + n, -1);
+  for (int c = 0; c < k; ++c) group_of_[c] = c / group_size_;
 }
 
 void Lloyd::iterate() {
@@ -153,74 +171,70 @@ uint64_t Lloyd::screen(int64_t i) {
   const float* c = C_ + static_cast<int64_t>(a) * d_;
   const float u = upper_[i] = std::sqrt(std::max(stats_.norms[i] + norms_[a] - 2 * dot1(row(i), c, d_), 0.0f));
   if (u <= half_gap_[a]) return 0;
-  const float* lb = bounds(i);
-  uint64_t groups = 0;
-  for (int g = 0; g < groups_; ++g) groups |= static_cast<uint64_t>(lb[g] < u) << g;
-  return groups;
+  return below(bounds(i), u, groups_);
 }
 
 // For up to 4 rows at once: the distances to every centroid of the given groups, the
 // nearest of those (or the current centroid) becoming the label, and exact lower bounds
 // for the groups measured. Centroids are measured 4 at a time, so a needed group smaller
-// than 4 brings the rest of its block of 4 along, and those get exact bounds too.
-void Lloyd::measure_block(const int64_t* ids, int live, uint64_t groups) {
-  float first[4][kMaxGroups], second[4][kMaxGroups];
-  int32_t which[4][kMaxGroups];
+// than 4 brings the rest of its block of 4 along, and those get exact bounds too. The
+// distances go to dist (4 x k) first and are ranked per row afterwards, which keeps the
+// ranking's data dependencies out of the multiply-add loop.
+void Lloyd::measure_block(const int64_t* ids, int live, uint64_t groups, float* dist) {
   const float* a[4];
-  float best[4];
-  int32_t label[4];
   for (int r = 0; r < 4; ++r) a[r] = row(ids[std::min(r, live - 1)]);
-  for (int r = 0; r < live; ++r) {
-    best[r] = upper_[ids[r]] * upper_[ids[r]];
-    label[r] = labels_[ids[r]];
-  }
   uint64_t measured = 0;
   for (int c0 = 0; c0 < k_; c0 += 4) {
     const int width = std::min(4, k_ - c0);
     const int g0 = group_of(c0), g1 = group_of(c0 + width - 1);
     const uint64_t span = (g1 == 63 ? ~uint64_t{0} : (uint64_t{2} << g1) - 1) & ~((uint64_t{1} << g0) - 1);
     if (!(groups & span)) continue;
-    for (int g = g0; g <= g1; ++g) {
-      if (measured >> g & 1) continue;
-      measured |= uint64_t{1} << g;
-      for (int r = 0; r < live; ++r) {
-        first[r][g] = second[r][g] = kInf;
-        which[r][g] = -1;
-      }
-    }
+    measured |= span;
     const float* b[4];
     for (int c = 0; c < 4; ++c) b[c] = C_ + static_cast<int64_t>(c0 + std::min(c, width - 1)) * d_;
     float dots[4][4];
     dot_block4(a, b, width, d_, dots);
     for (int r = 0; r < live; ++r)
-      for (int c = 0; c < width; ++c) {
-        // Selects rather than branches: which centroid is nearest is unpredictable.
-        const int g = group_of(c0 + c);
-        const float d2 = std::max(stats_.norms[ids[r]] + norms_[c0 + c] - 2 * dots[r][c], 0.0f);
-        const bool nearer = d2 < first[r][g];
-        second[r][g] = nearer ? first[r][g] : std::min(second[r][g], d2);
-        which[r][g] = nearer ? c0 + c : which[r][g];
-        first[r][g] = nearer ? d2 : first[r][g];
-      }
+      for (int c = 0; c < width; ++c)
+        dist[r * k_ + c0 + c] = std::max(stats_.norms[ids[r]] + norms_[c0 + c] - 2 * dots[r][c], 0.0f);
   }
-  for (int g = 0; g < groups_; ++g)
-    if (measured >> g & 1)
-      for (int r = 0; r < live; ++r)
-        if (first[r][g] < best[r]) {
-          best[r] = first[r][g];
-          label[r] = which[r][g];
-        }
   for (int r = 0; r < live; ++r) {
     const int64_t i = ids[r];
+    const float* dr = dist + static_cast<int64_t>(r) * k_;
+    float first[kMaxGroups], second[kMaxGroups];
+    int32_t which[kMaxGroups];
+    float best = upper_[i] * upper_[i];
+    int32_t label = labels_[i];
+    for (uint64_t m = measured; m != 0; m &= m - 1) {
+      const int g = __builtin_ctzll(m);
+      const int end = std::min(k_, (g + 1) * group_size_);
+      float f = kInf, s = kInf;
+      int32_t w = -1;
+      for (int c = g * group_size_; c < end; ++c) {
+        const float d2 = dr[c];
+        s = d2 < f ? f : std::min(s, d2);
+        w = d2 < f ? c : w;
+        f = d2 < f ? d2 : f;
+      }
+      first[g] = f;
+      second[g] = s;
+      which[g] = w;
+      if (f < best) {
+        best = f;
+        label = w;
+      }
+    }
     float* lb = bounds(i);
-    for (int g = 0; g < groups_; ++g)
-      if (measured >> g & 1) lb[g] = std::sqrt(which[r][g] == label[r] ? second[r][g] : first[r][g]);
+    for (uint64_t m = measured; m != 0; m &= m - 1) {
+      const int g = __builtin_ctzll(m);
+      lb[g] = std::sqrt(which[g] == label ? second[g] : first[g]);
+    }
     const int old = labels_[i];
     // The old centroid, unmeasured in its group, now counts among the others there.
-    if (old >= 0 && old != label[r] && !(measured >> group_of(old) & 1))
+    if (old >= 0 && old != label && !(measured >> group_of(old) & 1))
       lb[group_of(old)] = std::min(lb[group_of(old)], upper_[i]);
-    upper_[i] = std::sqrt(best[r]);
-    labels_[i] = label[r];
+    upper_[i] = std::sqrt(best);
+    labels_[i] = label;
   }
 }
 
@@ -231,6 +245,7 @@ void Lloyd::assign(const std::vector<int64_t>& rows) {
   constexpr int64_t kChunk = 256;
   const int64_t count = static_cast<int64_t>(rows.size());
   for_each_chunk((count + kChunk - 1) / kChunk, threads_, [&](int64_t chunk) {
+    std::vector<float> dist(static_cast<size_t>(4) * k_);
     int64_t pending[4];
     int live = 0;
     uint64_t groups = 0;
@@ -244,12 +259,12 @@ void Lloyd::assign(const std::vector<int64_t>& rows) {
       pending[live++] = rows[j];
       groups |= g;
       if (live == 4) {
-        measure_block(pending, live, groups);
+        measure_block(pending, live, groups, dist.data());
         live = 0;
         groups = 0;
       }
     }
-    if (live > 0) measure_block(pending, live, groups);
+    if (live > 0) measure_block(pending, live, groups, dist.data());
   });
 }
 

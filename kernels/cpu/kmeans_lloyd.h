@@ -39,11 +39,11 @@ class Lloyd {
  private:
   const float* row(int64_t i) const { return X_ + i * d_; }
   float* bounds(int64_t i) { return lower_.data() + i * groups_; }
-  int group_of(int c) const { return c / group_size_; }
+  int group_of(int c) const { return group_of_[c]; }
   void measure_centroids();
   std::vector<int64_t> candidates();
   uint64_t screen(int64_t i);
-  void measure_block(const int64_t* ids, int live, uint64_t groups);
+  void measure_block(const int64_t* ids, int live, uint64_t groups, float* dist);
   void assign(const std::vector<int64_t>& rows);
   void repair_empty();
   void move_points();
@@ -55,6 +55,7 @@ class Lloyd {
   const DataStats& stats_;
   int32_t* labels_;
   float* C_;
+  std::vector<int32_t> group_of_;  // c / group_size_, looked up: a division per distance costs more than the distance
   std::vector<int32_t> previous_;
   std::vector<float> upper_, lower_;  // n, and n x groups
   std::vector<float> shift_, drift_, norms_, half_gap_;
