@@ -20,7 +20,7 @@ DataStats data_stats(const float* X, int64_t n, int d, int threads);
 // the bounds move by the shifts; a point whose upper bound stays below every group bound
 // (or half the gap from its centroid to the next) keeps its label unread, and the others
 // are measured only against the groups whose bound they cross, 4 points by 4 centroids
-// at a time.
+// at a time (each block of 4 centroids against the points that need it).
 class Lloyd {
  public:
   // centroids (k x d) holds the start and, after each iterate(), the means of the clusters.
@@ -43,7 +43,8 @@ class Lloyd {
   void measure_centroids();
   std::vector<int64_t> candidates();
   uint64_t screen(int64_t i);
-  void measure_block(const int64_t* ids, int live, uint64_t groups, float* dist);
+  void measure_rows(const int64_t* ids, const uint64_t* needs, int64_t m, float* dist);
+  void rank(int64_t i, uint64_t measured, const float* dist);
   void assign(const std::vector<int64_t>& rows);
   void repair_empty();
   void move_points();
