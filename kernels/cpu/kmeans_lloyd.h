@@ -40,6 +40,7 @@ class Lloyd {
   const float* row(int64_t i) const { return X_ + i * d_; }
   float* bounds(int64_t i) { return lower_.data() + i * groups_; }
   int group_of(int c) const { return group_of_[c]; }
+  int threads_for(double work) const;
   void measure_centroids();
   std::vector<int64_t> candidates();
   uint64_t screen(int64_t i);
