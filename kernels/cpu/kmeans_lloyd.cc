@@ -184,9 +184,10 @@ uint64_t Lloyd::screen(int64_t i) {
 // The rows ids (m of them) against the centroids of the groups each needs (needs[p]).
 // Centroids are measured 4 at a time, so a needed group smaller than 4 brings the rest of
 // its block of 4 along, and those get exact bounds too; each block of centroids meets
-// only the rows that need it, 4 rows at a time, which measures about a third of what
-// blocks of 4 consecutive rows against the union of their needs would on the CIFAR-10
-// vectors (k = 100). Distances go to dist (m x k), then rank() ranks each row's.
+// only the rows that need it, 4 rows at a time: on the PCA-256 CIFAR-10 vectors (k = 100),
+// 392,000 distances an iteration where blocks of 4 consecutive rows against the union of
+// their needs took 651,000 (though more rows then fail their bounds: 40,100 candidates an
+// iteration instead of 33,800). Distances go to dist (m x k), then rank() ranks each row's.
 void Lloyd::measure_rows(const int64_t* ids, const uint64_t* needs, int64_t m, float* dist) {
   std::vector<uint64_t> measured(m, 0);
   std::vector<int64_t> take;
