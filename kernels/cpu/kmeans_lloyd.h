@@ -20,7 +20,7 @@ DataStats data_stats(const float* X, int64_t n, int d, int threads);
 // the bounds move by the shifts; a point whose upper bound stays below every group bound
 // (or half the gap from its centroid to the next) keeps its label unread, and the others
 // are measured only against the groups whose bound they cross, 4 points by 4 centroids
-// at a time.
+// at a time (each block of 4 centroids against the points that need it).
 class Lloyd {
  public:
   // centroids (k x d) holds the start and, after each iterate(), the means of the clusters.
@@ -39,11 +39,13 @@ class Lloyd {
  private:
   const float* row(int64_t i) const { return X_ + i * d_; }
   float* bounds(int64_t i) { return lower_.data() + i * groups_; }
-  int group_of(int c) const { return c / group_size_; }
+  int group_of(int c) const { return group_of_[c]; }
+  int threads_for(double work) const;
   void measure_centroids();
   std::vector<int64_t> candidates();
   uint64_t screen(int64_t i);
-  void measure_block(const int64_t* ids, int live, uint64_t groups);
+  void measure_rows(const int64_t* ids, const uint64_t* needs, int64_t m, float* dist);
+  void rank(int64_t i, uint64_t measured, const float* dist);
   void assign(const std::vector<int64_t>& rows);
   void repair_empty();
   void move_points();
@@ -55,6 +57,7 @@ class Lloyd {
   const DataStats& stats_;
   int32_t* labels_;
   float* C_;
+  std::vector<int32_t> group_of_;  // c / group_size_, looked up: a division per distance costs more than the distance
   std::vector<int32_t> previous_;
   std::vector<float> upper_, lower_;  // n, and n x groups
   std::vector<float> shift_, drift_, norms_, half_gap_;
