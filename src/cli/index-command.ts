@@ -8,6 +8,7 @@ import { Store } from '../store/store.js';
 import { intOption, MODEL_HELP, MODEL_OPTIONS, modelSpec, parse } from './args.js';
 import { runtimeFor } from './context.js';
 import { createProgress } from './progress.js';
+import { abortOnInterrupt } from './interrupt.js';
 
 export const INDEX_HELP = `lookalike index <folder> [options]
 
@@ -43,20 +44,13 @@ export async function indexCommand(argv: string[]): Promise<number> {
   const store = Store.open(dbPath);
   let release: (() => void) | undefined;
   let model: ImageModel | undefined;
-  const abort = new AbortController();
-  const onSignal = (): void => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\ninterrupted: finishing the current batch (press Ctrl-C again to stop at once)\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = abortOnInterrupt('finishing the current batch (press Ctrl-C again to stop at once)');
   try {
     release = acquireWriteLock(dbPath);
     model = await loadImageModel(spec, runtime);
     const progress = createProgress(process.stderr, { quiet: values.quiet === true });
     const summary = await indexFolder(store, model, {
-      root, batchSize, maxFileBytes, limits: { maxPixels }, signal: abort.signal,
+      root, batchSize, maxFileBytes, limits: { maxPixels }, signal: interrupt.signal,
       onStart: (total) => progress.start(total), onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
@@ -68,8 +62,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
     await model?.close();
     store.close();
     release?.();

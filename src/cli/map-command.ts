@@ -4,6 +4,7 @@ import { buildMap, type MapBuildResult } from '../mapping/map-build.js';
 import { intOption, parse } from './args.js';
 import { openExistingStore, runtimeFor } from './context.js';
 import { createPhaseProgress } from './progress.js';
+import { abortOnInterrupt } from './interrupt.js';
 
 export const MAP_HELP = `lookalike map [options]
 
@@ -43,18 +44,11 @@ export async function mapCommand(argv: string[]): Promise<number> {
 
   const store = openExistingStore(dbPath);
   let release: (() => void) | undefined;
-  const abort = new AbortController();
-  const onSignal = (): void => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\ninterrupted: stopping the map build; the current map stays\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = abortOnInterrupt('stopping the map build; the current map stays');
   try {
     release = acquireWriteLock(dbPath);
     const result = await buildMap(store, {
-      clusters, seed, threads, device, signal: abort.signal,
+      clusters, seed, threads, device, signal: interrupt.signal,
       onProgress: createPhaseProgress(process.stderr, { quiet: values.quiet === true }),
     });
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${summary(result)}\n`);
@@ -63,8 +57,7 @@ export async function mapCommand(argv: string[]): Promise<number> {
     if (err instanceof LookalikeError && err.code === 'CANCELLED') return 130;
     throw err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
     store.close();
     release?.();
   }
