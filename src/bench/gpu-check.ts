@@ -427,7 +427,7 @@ function runAll(): number {
     }
     console.log(`\n=== ${name}`);
     const [r, seconds] = timed(() =>
-      spawnSync(process.execPath, [script, '--part', name], { stdio: 'inherit', timeout: 1000 * Math.min(part.seconds, left) }),
+      spawnSync(process.execPath, [script, '--part', name], { stdio: 'inherit', timeout: Math.max(1, Math.floor(1000 * Math.min(part.seconds, left))) }),
     );
     const how = r.error ? `did not finish (${r.error.message})` : r.status === 0 ? 'ok' : `failed (exit ${r.status ?? r.signal})`;
     results.push(`${r.status === 0 ? 'ok  ' : 'FAIL'} ${name}: ${how}, ${seconds.toFixed(1)} s`);
