@@ -110,6 +110,25 @@ function initialLayout(n: number, seed: number, from?: { X: Float32Array; d: num
   return Y.map((v) => v * scale);
 }
 
+/**
+ * The FFT grid the repulsion of Y uses (repulsion.cu plan(), default parameters): cost grows
+ * with the square of the transform length, a power of two, so it jumps 4x past 512 nodes.
+ */
+function gridOf(Y: Float32Array): string {
+  let loX = Infinity, loY = Infinity, hiX = -Infinity, hiY = -Infinity;
+  for (let i = 0; i < Y.length; i += 2) {
+    loX = Math.min(loX, Y[i]!), hiX = Math.max(hiX, Y[i]!);
+    loY = Math.min(loY, Y[i + 1]!), hiY = Math.max(hiY, Y[i + 1]!);
+  }
+  const extent = Math.max(hiX - loX, hiY - loY);
+  const smooth = (v: number) => [2, 3, 5].reduce((r, f) => { while (r % f === 0) r /= f; return r; }, v) === 1;
+  let m = Math.max(50, Math.ceil(extent));
+  while (!smooth(2 * m * 3)) m++;
+  let fft = 1;
+  while (fft < 2 * 3 * m - 1) fft *= 2;
+  return `final extent ${extent.toFixed(1)}, ${3 * m} grid nodes a side, FFT length ${fft}`;
+}
+
 function peakMemory(): string {
   const m = cudaMemory(true);
   return `peak device memory of the kernels ${mib(m.peakBytes)} (device: ${mib(m.freeBytes)} free of ${mib(m.totalBytes)})`;
@@ -268,6 +287,7 @@ const PARTS: Record<string, { seconds: number; run: () => void | Promise<void>; 
       });
       const best = runs.reduce((a, b) => (b.early + b.late < a.early + a.late ? b : a));
       console.log(`  best GPU total ${ms(best.early + best.late)} (target: well under 500 ms); ${peakMemory()}`);
+      console.log(`  ${gridOf(best.Y)}`);
       const same = runs.every((t) => t.kl === runs[0]!.kl && t.Y.every((v, i) => v === runs[0]!.Y[i]));
       check('t-SNE 50k reproducible', same, same ? 'three runs give the same bits' : `KLs ${runs.map((t) => t.kl).join(', ')}`);
       const exactKl = klDivergenceExact(P, best.Y);
@@ -302,6 +322,7 @@ const PARTS: Record<string, { seconds: number; run: () => void | Promise<void>; 
         const r = await tsneRun(input, { dims: data.d, device: 'cuda', seed: 1, transfer });
         report(label, (performance.now() - start) / 1000, r,
           `${transfer ? '' : 'input copy, '}worker start, addon load${label === 'cold' ? ', CUDA start' : ''}, messages`);
+        if (transfer) console.log(`  ${gridOf(r.embedding)} (tsne-50k's schedule: its line there)`);
       }
       const n = 50_000, d = 1632;
       const [X, genSeconds] = timed(() => clusteredPoints(n, d, 10, 67));
@@ -427,7 +448,7 @@ function runAll(): number {
     }
     console.log(`\n=== ${name}`);
     const [r, seconds] = timed(() =>
-      spawnSync(process.execPath, [script, '--part', name], { stdio: 'inherit', timeout: 1000 * Math.min(part.seconds, left) }),
+      spawnSync(process.execPath, [script, '--part', name], { stdio: 'inherit', timeout: Math.max(1, Math.floor(1000 * Math.min(part.seconds, left))) }),
     );
     const how = r.error ? `did not finish (${r.error.message})` : r.status === 0 ? 'ok' : `failed (exit ${r.status ?? r.signal})`;
     results.push(`${r.status === 0 ? 'ok  ' : 'FAIL'} ${name}: ${how}, ${seconds.toFixed(1)} s`);
