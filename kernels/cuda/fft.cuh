@@ -20,6 +20,15 @@ constexpr int kTwiddle3 = kMaxFft / 2;
 constexpr int kTwiddles = kTwiddle3 + 2 * kMaxFft3 / 3;
 constexpr float kSin3 = 0.866025403784438647f;  // sin(2 pi / 3)
 
+// The shortest length 2^m or 3 * 2^m >= need (need <= kMaxFft): 3/4 of the shortest power
+// of two when that suffices (for 576 nodes 1536, not 2048: 0.56 of the 2-D work).
+inline int fft_length_at_least(int need) {
+  int size = 1;
+  while (size < need) size <<= 1;
+  if (size % 4 == 0 && 3 * (size / 4) >= need) size = 3 * (size / 4);
+  return size;
+}
+
 __device__ inline float2 operator+(float2 a, float2 b) { return {a.x + b.x, a.y + b.y}; }
 __device__ inline float2 operator-(float2 a, float2 b) { return {a.x - b.x, a.y - b.y}; }
 __device__ inline float2 cmul(float2 a, float2 b) { return {a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x}; }

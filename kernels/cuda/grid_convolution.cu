@@ -12,15 +12,6 @@ namespace {
 
 constexpr int kThreads = 256;
 
-// The shortest 2^m or 3 * 2^m >= 2 nodes - 1: 3/4 of the shortest power of two when that
-// suffices (at 576 nodes 1536, not 2048: 0.56 of the grid work).
-int fft_size(int nodes) {
-  int size = 1;
-  while (size < 2 * nodes - 1) size <<= 1;
-  if (size % 4 == 0 && 3 * (size / 4) >= 2 * nodes - 1) size = 3 * (size / 4);
-  return size;
-}
-
 __global__ void twiddle_kernel(float2* twiddle) {
   const int t = blockIdx.x * blockDim.x + threadIdx.x;
   if (t >= kTwiddles) return;
@@ -104,8 +95,8 @@ __global__ void charge_rows(unsigned long long* charges, int nodes, int size, Ch
   for (int p = threadIdx.x; p < size; p += blockDim.x) row[p] = s[p];
 }
 
-// Row j (an x frequency, in the transforms' permuted order) of pair g, in place: forward along y, times the
-// spectrum, inverse; the first N values kept.
+// Row j (an x frequency, in fft.cuh's permuted order) of pair g, in place: forward along
+// y, times the spectrum, inverse; the first N values kept.
 __global__ void convolve_columns(float2* grid, int nodes, int size, const float* spectrum, const float2* twiddle) {
   extern __shared__ float2 s[];
   const int j = blockIdx.x, g = blockIdx.y;
@@ -155,7 +146,7 @@ GridConvolution::GridConvolution(cudaStream_t stream) : twiddle_(kTwiddles) {
 
 void GridConvolution::run(int nodes, double spacing, unsigned long long* charges, const ChargeScale& scale,
                           float4* potentials, cudaStream_t stream) {
-  const int size = fft_size(nodes);
+  const int size = fft_length_at_least(2 * nodes - 1);
   const int64_t cells = static_cast<int64_t>(size) * size;
   if (first_.size() < cells || second_.size() < cells || spectrum_.size() < cells) {
     LK_CUDA(cudaStreamSynchronize(stream));  // the old buffers may still be in use
