@@ -12,17 +12,14 @@ namespace {
 
 constexpr int kThreads = 256;
 
-int fft_size(int nodes) {
-  int size = 1;
-  while (size < 2 * nodes - 1) size <<= 1;
-  return size;
-}
-
 __global__ void twiddle_kernel(float2* twiddle) {
   const int t = blockIdx.x * blockDim.x + threadIdx.x;
-  if (t >= kMaxFft / 2) return;
+  if (t >= kTwiddles) return;
   double s, c;
-  sincospi(2.0 * t / kMaxFft, &s, &c);
+  if (t < kTwiddle3)
+    sincospi(2.0 * t / kMaxFft, &s, &c);
+  else
+    sincospi(2.0 * (t - kTwiddle3) / kMaxFft3, &s, &c);
   twiddle[t] = make_float2(static_cast<float>(c), static_cast<float>(-s));
 }
 
@@ -98,8 +95,8 @@ __global__ void charge_rows(unsigned long long* charges, int nodes, int size, Ch
   for (int p = threadIdx.x; p < size; p += blockDim.x) row[p] = s[p];
 }
 
-// Row j (a bit-reversed x frequency) of pair g, in place: forward along y, times the
-// spectrum, inverse; the first N values kept.
+// Row j (an x frequency, in fft.cuh's permuted order) of pair g, in place: forward along
+// y, times the spectrum, inverse; the first N values kept.
 __global__ void convolve_columns(float2* grid, int nodes, int size, const float* spectrum, const float2* twiddle) {
   extern __shared__ float2 s[];
   const int j = blockIdx.x, g = blockIdx.y;
@@ -137,8 +134,8 @@ void allow_shared(Kernel kernel) {
 
 }  // namespace
 
-GridConvolution::GridConvolution(cudaStream_t stream) : twiddle_(kMaxFft / 2) {
-  twiddle_kernel<<<kMaxFft / 2 / kThreads, kThreads, 0, stream>>>(twiddle_.get());
+GridConvolution::GridConvolution(cudaStream_t stream) : twiddle_(kTwiddles) {
+  twiddle_kernel<<<(kTwiddles + kThreads - 1) / kThreads, kThreads, 0, stream>>>(twiddle_.get());
   check_launch("twiddle_kernel");
   allow_shared(kernel_rows);
   allow_shared(spectrum_rows);
@@ -149,7 +146,7 @@ GridConvolution::GridConvolution(cudaStream_t stream) : twiddle_(kMaxFft / 2) {
 
 void GridConvolution::run(int nodes, double spacing, unsigned long long* charges, const ChargeScale& scale,
                           float4* potentials, cudaStream_t stream) {
-  const int size = fft_size(nodes);
+  const int size = fft_length_at_least(2 * nodes - 1);
   const int64_t cells = static_cast<int64_t>(size) * size;
   if (first_.size() < cells || second_.size() < cells || spectrum_.size() < cells) {
     LK_CUDA(cudaStreamSynchronize(stream));  // the old buffers may still be in use

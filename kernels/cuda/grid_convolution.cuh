@@ -1,7 +1,7 @@
 // Discrete convolution of the four t-SNE charge grids with the squared Cauchy kernel on
 // a square grid of equispaced nodes (the far field of the FFT repulsion), by 2-D FFTs of
-// size M = the power of two >= 2 nodes - 1 with zero padding: a linear convolution, the
-// same sums as the CPU's circulant embedding of twice the nodes.
+// size M = the shortest 2^m or 3 * 2^m >= 2 nodes - 1 with zero padding: a linear
+// convolution, the same sums as the CPU's circulant embedding of twice the nodes.
 #pragma once
 #include <cuda_runtime.h>
 
@@ -26,7 +26,7 @@ class GridConvolution {
  private:
   DeviceArray<float2> twiddle_;
   DeviceArray<float2> first_, second_;  // M x M each: the kernel's grids, then both charge pairs'
-  DeviceArray<float> spectrum_;         // M x M, bit-reversed in both dimensions, times 1 / M^2
+  DeviceArray<float> spectrum_;         // M x M, fft.cuh's permuted order both ways, times 1 / M^2
 };
 
 }  // namespace lookalike::cuda
