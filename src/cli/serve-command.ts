@@ -167,7 +167,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     limits: { maxPixels: intOption(values['max-pixels'], 'max-pixels', DEFAULT_LIMITS.maxPixels) },
     maxFileBytes: DEFAULT_MAX_FILE_BYTES,
     publicDir: fileURLToPath(new URL('../../public', import.meta.url)),
-    onStartupProgress: startupProgress(),
+    onStartupProgress: startupProgress(quiet),
   });
   const s = server.search.serving;
   process.stdout.write(`Lookalike: ${s.index.size} images${s.map ? `, map ${s.map.id}` : ''} on ${server.url}` +
@@ -185,8 +185,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** A line per phase and a progress line every few seconds on stderr while the first index runs. */
-function startupProgress(): (s: JobStatus) => void {
+/**
+ * A progress line every few seconds on stderr while the first index runs, and a line per phase
+ * when the log (which already names each phase) is off.
+ */
+function startupProgress(quiet: boolean): (s: JobStatus) => void {
   let step = '';
   let last = 0;
   return (s) => {
@@ -194,7 +197,7 @@ function startupProgress(): (s: JobStatus) => void {
     const name = s.detail && s.phase === 'mapping' ? `mapping: ${s.detail}` : s.phase;
     if (s.state === 'running' && name !== step) {
       step = name;
-      process.stderr.write(`${name}${s.total > 1 ? ` (${s.total})` : ''}\n`);
+      if (quiet) process.stderr.write(`${name}${s.total > 1 ? ` (${s.total})` : ''}\n`);
     } else if (s.state === 'running' && s.total > 1 && (now - last > 3000 || s.done === s.total)) {
       last = now;
       const rate = s.rate === null ? '' : `  ${s.rate.toFixed(1)}/s  ETA ${formatDuration(s.etaSeconds ?? Infinity)}`;
