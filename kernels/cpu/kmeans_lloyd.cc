@@ -11,6 +11,7 @@
 
 #include "chunked.h"
 #include "dot_block.h"
+#include "kmeans_run.h"
 #include "lookalike/parallel.h"
 
 namespace lookalike {
@@ -288,25 +289,14 @@ void Lloyd::assign(const std::vector<int64_t>& rows) {
   });
 }
 
-// Each empty cluster takes the point farthest from its centroid (ties to the lower
-// row) among clusters that keep at least one other point, which exist as k <= n.
+// The shared repair (kmeans_run.h) on each row's distance to its own centroid.
 void Lloyd::repair_empty() {
   std::vector<float> distance(n_);
   parallel_for(n_, threads_, [&](int64_t begin, int64_t end, int) {
     for (int64_t i = begin; i < end; ++i)
       distance[i] = squared_difference(row(i), C_ + static_cast<int64_t>(labels_[i]) * d_, d_);
   });
-  std::vector<int64_t> order(n_);
-  std::iota(order.begin(), order.end(), int64_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return distance[a] > distance[b]; });
-  auto next = order.begin();
-  for (int c = 0; c < k_; ++c) {
-    if (counts_[c] > 0) continue;
-    while (counts_[labels_[*next]] < 2) ++next;
-    const int64_t i = *next++;
-    --counts_[labels_[i]];
-    labels_[i] = c;
-    counts_[c] = 1;
+  for (const int64_t i : repair_empty_clusters(distance.data(), labels_, counts_.data(), n_, k_)) {
     // Its new centroid is about to jump: unknown bounds measure it afresh next time.
     upper_[i] = kInf;
     std::fill(bounds(i), bounds(i) + groups_, 0.0f);

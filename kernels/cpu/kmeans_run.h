@@ -1,9 +1,13 @@
-// The argument check and the stopping rule of k-means, shared by the CPU and CUDA
-// versions so that both stop after the same iteration on the same inertias.
+// The argument check, the stopping rule and the empty-cluster repair of k-means, shared by
+// the CPU and CUDA versions so that both stop after the same iteration on the same inertias
+// and repair with the same rows.
 #pragma once
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <numeric>
+#include <vector>
 
 #include "lookalike/kmeans.h"
 #include "lookalike/status.h"
@@ -43,6 +47,28 @@ KmeansResult run_lloyd(Steps& steps, const KmeansParams& params) {
   result.inertia = result.history.back();
   result.lloyd_seconds = seconds_since(start);
   return result;
+}
+
+// Each empty cluster takes the row farthest from its centroid (`distance`; ties to the lower
+// row) among clusters that keep at least one other row, which exist as k <= n. Updates
+// labels and counts; returns the rows moved.
+template <typename Count>
+std::vector<int64_t> repair_empty_clusters(const float* distance, int32_t* labels, Count* counts, int64_t n, int k) {
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), int64_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return distance[a] > distance[b]; });
+  std::vector<int64_t> moved;
+  auto next = order.begin();
+  for (int c = 0; c < k; ++c) {
+    if (counts[c] > 0) continue;
+    while (counts[labels[*next]] < 2) ++next;
+    const int64_t i = *next++;
+    --counts[labels[i]];
+    labels[i] = c;
+    counts[c] = 1;
+    moved.push_back(i);
+  }
+  return moved;
 }
 
 }  // namespace lookalike

@@ -12,7 +12,6 @@
 #include <climits>
 #include <cmath>
 #include <exception>
-#include <numeric>
 #include <thread>
 #include <vector>
 
@@ -351,8 +350,8 @@ class Steps {
     check_launch("move_kernel");
   }
 
-  // As Lloyd::repair_empty: each empty cluster takes the row farthest from the centroid it
-  // was measured against (ties to the lower row) among clusters that keep another row.
+  // As Lloyd::repair_empty: the shared repair (kmeans_run.h) on each row's distance to the
+  // centroid it was measured against, then the moved rows' sums and bounds on the device.
   void repair_empty() {
     cudaStream_t s = stream_.get();
     DeviceArray<float> distance(n_);
@@ -364,19 +363,8 @@ class Steps {
     distance.download(far.data(), n_, s);
     labels_.download(labels.data(), n_, s);
     stream_.sync();
-    std::vector<int64_t> order(n_);
-    std::iota(order.begin(), order.end(), int64_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return far[a] > far[b]; });
     std::vector<int32_t> counts(counts_host_.get(), counts_host_.get() + k_);
-    auto next = order.begin();
-    for (int c = 0; c < k_; ++c) {
-      if (counts[c] > 0) continue;
-      while (counts[labels[*next]] < 2) ++next;
-      const int64_t i = *next++;
-      --counts[labels[i]];
-      labels[i] = c;
-      counts[c] = 1;
-    }
+    repair_empty_clusters(far.data(), labels.data(), counts.data(), n_, k_);
     LK_CUDA(cudaMemcpyAsync(repaired_.get(), labels_.get(), sizeof(int32_t) * n_, cudaMemcpyDeviceToDevice, s));
     labels_.upload(labels.data(), n_, s);
     move(repaired_, labels_);  // from the assigned cluster to the repaired one
