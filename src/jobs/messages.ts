@@ -1,4 +1,5 @@
 /** What crosses the pipe between the server and its reindex process. */
+import type { RunCounts } from '../core/types.js';
 import type { RuntimeOptions } from '../embed/model.js';
 import type { DecodeLimits } from '../embed/preprocess.js';
 
@@ -13,12 +14,8 @@ export interface ReindexRequest {
 
 export type JobPhase = 'starting' | 'scanning' | 'embedding' | 'indexing' | 'mapping';
 
-export interface ReindexSummary {
-  added: number;
-  updated: number;
-  unchanged: number;
-  removed: number;
-  failed: number;
+/** The index run's counts, then what the job did to the map. */
+export interface ReindexSummary extends RunCounts {
   indexed: number;
   /** The current map after the job. */
   mapId: number | null;
