@@ -2,29 +2,80 @@
 
 #include <algorithm>
 #include <chrono>
+#include <numeric>
 
 #include "kmeans_lloyd.h"
 #include "kmeans_run.h"
 #include "kmeans_seed.h"
 #include "lookalike/parallel.h"
+#include "random.h"
 
 namespace lookalike {
+namespace {
+
+// The sample start: each level clusters a uniform quarter of the rows of the level above,
+// down to the last quarter that still holds kSampleRowsPerCluster rows per cluster, whose
+// k-means++ seeds start it all; a sample's Lloyd stops at kSampleTolerance, as its
+// centroids carry sampling noise well above that. The costly passes over all rows then
+// start near convergence. On the CIFAR-10 vectors,
+// k = 10 (fastest of 1 run per seed, 2 cores): PCA-256, 6 seeds, 0.21 s -> 0.135 s at an
+// inertia 0.03 % lower on average; 1632-d, 3 seeds, 0.98 s -> 0.68 s at +0.04 %. With 32
+// rows a cluster k = 100 ran 10 % faster on PCA-256 and 7 % slower on 1632-d: samples
+// that small cluster too noisily to help, so k = 100 on 50,000 rows starts from seeds.
+constexpr int64_t kSampleDivisor = 4;
+constexpr int64_t kSampleRowsPerCluster = 256;
+constexpr double kSampleTolerance = 1e-4;
+
+// Lloyd from `centroids` (k x d, updated), with labels into `labels` (n).
+KmeansResult lloyd(const float* X, int64_t n, int d, const DataStats& stats, const KmeansParams& params,
+                   int threads, int32_t* labels, float* centroids) {
+  Lloyd steps(X, n, d, stats, params.k, threads, labels, centroids);
+  return run_lloyd(steps, params);
+}
+
+// Writes the centroids Lloyd on X starts from: the seeds, or with a sample start where the
+// rows allow a level, the k-means of a uniform sample started the same way.
+void start_centroids(const float* X, int64_t n, int d, const DataStats& stats, const KmeansParams& params,
+                     int threads, int level, float* centroids) {
+  const int k = params.k;
+  const int64_t m = n / kSampleDivisor;
+  if (!params.sample_start || m < kSampleRowsPerCluster * k) {
+    const std::vector<int64_t> seeds = seed_rows(X, n, d, stats.norms.data(), k, params.seed, threads);
+    for (int c = 0; c < k; ++c) std::copy(X + seeds[c] * d, X + (seeds[c] + 1) * d, centroids + static_cast<int64_t>(c) * d);
+    return;
+  }
+  // A partial Fisher-Yates shuffle picks the sample; sorted, it is read in memory order.
+  Random random(params.seed ^ (0x5851f42d4c957f2dULL * static_cast<uint64_t>(level + 1)));
+  std::vector<int64_t> rows(n);
+  std::iota(rows.begin(), rows.end(), int64_t{0});
+  for (int64_t i = 0; i < m; ++i) std::swap(rows[i], rows[i + static_cast<int64_t>(random.below(n - i))]);
+  rows.resize(m);
+  std::sort(rows.begin(), rows.end());
+  std::vector<float> sample(static_cast<size_t>(m) * d);
+  parallel_for(m, threads, [&](int64_t begin, int64_t end, int) {
+    for (int64_t i = begin; i < end; ++i) std::copy(X + rows[i] * d, X + (rows[i] + 1) * d, sample.data() + i * d);
+  });
+  const DataStats sample_stats = data_stats(sample.data(), m, d, threads);
+  start_centroids(sample.data(), m, d, sample_stats, params, threads, level + 1, centroids);
+  KmeansParams coarse = params;
+  coarse.tolerance = std::max(params.tolerance, kSampleTolerance);
+  std::vector<int32_t> labels(m);
+  lloyd(sample.data(), m, d, sample_stats, coarse, threads, labels.data(), centroids);
+}
+
+}  // namespace
 
 KmeansResult kmeans(const float* X, int64_t n, int d, const KmeansParams& params, int32_t* labels,
                     float* centroids) {
   check_kmeans_args(n, d, params);
-  const int k = params.k;
   const int threads = resolve_threads(params.threads);
   auto start = std::chrono::steady_clock::now();
   const DataStats stats = data_stats(X, n, d, threads);
   const double setup = seconds_since(start);
   start = std::chrono::steady_clock::now();
-  const std::vector<int64_t> seeds = seed_rows(X, n, d, stats.norms.data(), k, params.seed, threads);
-  for (int c = 0; c < k; ++c) std::copy(X + seeds[c] * d, X + (seeds[c] + 1) * d, centroids + static_cast<int64_t>(c) * d);
+  start_centroids(X, n, d, stats, params, threads, 0, centroids);
   const double seeding = seconds_since(start);
-
-  Lloyd lloyd(X, n, d, stats, k, threads, labels, centroids);
-  KmeansResult result = run_lloyd(lloyd, params);
+  KmeansResult result = lloyd(X, n, d, stats, params, threads, labels, centroids);
   result.setup_seconds = setup;
   result.seeding_seconds = seeding;
   return result;

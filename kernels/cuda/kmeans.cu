@@ -403,6 +403,7 @@ KmeansResult kmeans(const float* X, int64_t n, int d, const KmeansParams& params
                     float* centroids) {
   check_kmeans_args(n, d, params);
   if (n > INT32_MAX) throw KernelError("BAD_ARGUMENT", "kmeans on CUDA: needs n < 2^31 rows");
+  if (params.sample_start) throw KernelError("BAD_ARGUMENT", "kmeans on CUDA starts from the seeds: the sample start is the CPU's");
   require_device();
   const int k = params.k;
   const int threads = resolve_threads(params.threads);

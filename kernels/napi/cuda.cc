@@ -50,7 +50,7 @@ Napi::Value knn_exact_js(const Napi::CallbackInfo& info) {
 // pcaProjectCuda(X, n, d, components, powerIterations, seed) -> { scores, variance }
 Napi::Value pca_project_js(const Napi::CallbackInfo& info) { return pca_binding(info, 0, cuda::pca_project); }
 
-// kmeansCuda(X, n, d, k, seed, maxIterations, tolerance, threads) -> as kmeans(); the
+// kmeansCuda(X, n, d, k, seed, maxIterations, tolerance, threads, sampleStart = false) -> as kmeans(); the
 // threads draw the seeds on the host.
 Napi::Value kmeans_js(const Napi::CallbackInfo& info) { return kmeans_binding(info, cuda::kmeans); }
 

@@ -3,8 +3,8 @@
 namespace lookalike::napi {
 namespace {
 
-// kmeans(X, n, d, k, seed, maxIterations, tolerance, threads)
-//   -> { labels, centroids, inertia, iterations, history }
+// kmeans(X, n, d, k, seed, maxIterations, tolerance, threads, sampleStart)
+//   -> { labels, centroids, inertia, iterations, history, seconds }
 Napi::Value kmeans_js(const Napi::CallbackInfo& info) { return kmeans_binding(info, kmeans); }
 
 }  // namespace

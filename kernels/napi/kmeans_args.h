@@ -1,5 +1,5 @@
 // The k-means binding shared by the CPU and CUDA kernels:
-// (X, n, d, k, seed, maxIterations, tolerance, threads)
+// (X, n, d, k, seed, maxIterations, tolerance, threads, sampleStart)
 //   -> { labels, centroids, inertia, iterations, history, seconds: { setup, seeding, lloyd } }.
 #pragma once
 #include <algorithm>
@@ -23,6 +23,7 @@ Napi::Value kmeans_binding(const Napi::CallbackInfo& info, Kernel kernel) {
     params.max_iterations = static_cast<int>(integer(info[5]));
     params.tolerance = number(info[6]);
     params.threads = static_cast<int>(integer(info[7]));
+    params.sample_start = info[8].ToBoolean().Value();
     auto labels = Napi::Int32Array::New(env, static_cast<size_t>(n));
     auto centroids = Napi::Float32Array::New(env, static_cast<size_t>(params.k) * d);
     const KmeansResult r = kernel(X.data, n, d, params, labels.Data(), centroids.Data());

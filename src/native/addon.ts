@@ -40,6 +40,7 @@ export interface NativeKernels {
   ): { indices: Int32Array; distances: Float32Array };
   kmeans(
     X: Float32Array, n: number, d: number, k: number, seed: number, maxIterations: number, tolerance: number, threads: number,
+    sampleStart: boolean,
   ): NativeKmeansResult;
 
   /** Whether nvcc built the CUDA kernels into this addon; the optional members below exist only then. */
@@ -53,6 +54,7 @@ export interface NativeKernels {
   ): { scores: Float32Array; variance: Float64Array };
   kmeansCuda?(
     X: Float32Array, n: number, d: number, k: number, seed: number, maxIterations: number, tolerance: number, threads: number,
+    sampleStart: boolean,
   ): NativeKmeansResult;
   tsneGradientCuda?(
     indptr: Int32Array, indices: Int32Array, values: Float32Array, Y: Float32Array,

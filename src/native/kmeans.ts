@@ -13,6 +13,11 @@ export interface KmeansOptions {
   threads?: number;
   /** auto (default: CUDA when a device is present), cpu or cuda. */
   device?: DeviceRequest;
+  /**
+   * Start from the k-means of uniform samples of the rows, not from the seeds alone
+   * (default: on the CPU; CUDA starts from the seeds, so true there is an error).
+   */
+  sampleStart?: boolean;
 }
 
 export interface KmeansResult {
@@ -28,16 +33,18 @@ export interface KmeansResult {
   device: Device;
   /**
    * Wall-clock seconds: data statistics (on cuda: the upload of X and its statistics, while
-   * the seeding runs beside them on the host), seeding, Lloyd iterations.
+   * the seeding runs beside them on the host), seeding (with the samples' k-means of the
+   * sample start), Lloyd iterations over all rows.
    */
   seconds: { setup: number; seeding: number; lloyd: number };
 }
 
 /**
- * k-means of the rows of X (n x d, row-major): greedy k-means++ seeds, then Lloyd
- * iterations (on the CPU, skipping the rows whose distance bounds prove their label cannot
- * change). Deterministic for a seed, whatever the thread count; on CUDA the same seeds and
- * stopping rule, so the inertia agrees with the CPU's up to rounding.
+ * k-means of the rows of X (n x d, row-major): greedy k-means++ seeds (on the CPU refined
+ * on uniform samples of the rows), then Lloyd iterations (on the CPU, skipping the rows
+ * whose distance bounds prove their label cannot change). Deterministic for a seed,
+ * whatever the thread count; on CUDA the same seeds and stopping rule, so with
+ * sampleStart: false on the CPU the inertia agrees with the CPU's up to rounding.
  */
 export function kmeans(X: Float32Array, n: number, d: number, k: number, options: KmeansOptions = {}): KmeansResult {
   matrix('X', X, n, d);
@@ -48,8 +55,11 @@ export function kmeans(X: Float32Array, n: number, d: number, k: number, options
   const tolerance = finiteNumber('tolerance', options.tolerance ?? 1e-5, 0, 1);
   const threads = threadCount(options.threads);
   const device = resolveDevice(options.device ?? 'auto');
+  const sampleStart = options.sampleStart ?? device === 'cpu';
+  if (sampleStart && device === 'cuda')
+    throw new LookalikeError('BAD_ARGUMENT', 'sampleStart is the CPU version\'s: k-means on CUDA starts from the seeds');
   const result = device === 'cuda'
-    ? callNative('k-means on CUDA', (kn) => cudaKernels(kn).kmeansCuda(X, n, d, k, seed, maxIterations, tolerance, threads))
-    : callNative('kmeans', (kn) => kn.kmeans(X, n, d, k, seed, maxIterations, tolerance, threads));
+    ? callNative('k-means on CUDA', (kn) => cudaKernels(kn).kmeansCuda(X, n, d, k, seed, maxIterations, tolerance, threads, false))
+    : callNative('kmeans', (kn) => kn.kmeans(X, n, d, k, seed, maxIterations, tolerance, threads, sampleStart));
   return { ...result, device };
 }

@@ -35,6 +35,7 @@ describe('resolveDevice', () => {
     expect(kmeans(X, 200, 8, 4, { device: 'cpu' }).device).toBe('cpu');
     expect(kmeans(X, 200, 8, 4).device).toBe(devices > 0 ? 'cuda' : 'cpu');
     if (devices === 0) expect(() => kmeans(X, 200, 8, 4, { device: 'cuda' })).toThrow(/no CUDA device was found/);
+    else expect(() => kmeans(X, 200, 8, 4, { device: 'cuda', sampleStart: true })).toThrow(/sampleStart is the CPU version's/);
   });
 });
 
@@ -67,7 +68,8 @@ describe.skipIf(devices === 0)('CUDA kernels against the CPU kernels', () => {
     const m = 3000, dims = 40;
     const Xk = clusteredPoints(m, dims, 12, 6);
     for (const k of [1, 25, 150]) {
-      const cpu = kmeans(Xk, m, dims, k, { seed: 3, device: 'cpu' });
+      // CUDA starts from the seeds alone: so does the CPU here.
+      const cpu = kmeans(Xk, m, dims, k, { seed: 3, device: 'cpu', sampleStart: false });
       const gpu = kmeans(Xk, m, dims, k, { seed: 3, device: 'cuda' });
       expect(gpu.device).toBe('cuda');
       // The same seeds: the first step's inertia agrees to rounding.

@@ -80,6 +80,25 @@ describe('k-means', () => {
     expect(kmeans(X, n, d, 16, { seed: 6 }).labels).not.toEqual(a.labels);
   });
 
+  it('starts from the k-means of uniform samples where a quarter of the rows holds 256 a cluster', () => {
+    // 12,000 rows, k = 4: one sample level of 3,000 rows (750 would be too few).
+    const n = 12_000;
+    const d = 8;
+    const { X, labels } = blobs(n, d, 4, 9);
+    const sampled = kmeans(X, n, d, 4, { seed: 2, threads: 1 });
+    expect(adjustedRandIndex(sampled.labels, labels)).toBe(1);
+    expect(kmeans(X, n, d, 4, { seed: 2, threads: 2 }).centroids).toEqual(sampled.centroids);
+    expect(adjustedRandIndex(kmeans(X, n, d, 4, { seed: 2, sampleStart: false }).labels, labels)).toBe(1);
+    // On a continuum the start shows: other centroids, an inertia as low, fewer passes over all rows.
+    const U = uniform(n, d, 4);
+    const withSample = kmeans(U, n, d, 4, { seed: 2 });
+    const fromSeeds = kmeans(U, n, d, 4, { seed: 2, sampleStart: false });
+    expect(withSample.centroids).not.toEqual(fromSeeds.centroids);
+    expect(withSample.inertia).toBeLessThan(fromSeeds.inertia * 1.005);
+    expect(withSample.iterations).toBeLessThan(fromSeeds.iterations);
+    expect(withSample.history.length).toBe(withSample.iterations);
+  });
+
   it('rejects bad arguments with clear messages', () => {
     const X = uniform(10, 2, 1);
     badArgument(() => kmeans(X, 10, 2, 11), /^k must be an integer from 1 to the number of rows \(10\), got 11$/);

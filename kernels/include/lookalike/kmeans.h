@@ -1,6 +1,6 @@
-// k-means clustering: greedy k-means++ seeds drawn from a sample of the rows, then Lloyd
-// iterations whose assignment step skips the rows that distance bounds prove cannot
-// change cluster.
+// k-means clustering: greedy k-means++ seeds drawn from a sample of the rows (on the CPU,
+// refined by the k-means of uniform samples), then Lloyd iterations whose assignment step
+// skips the rows that distance bounds prove cannot change cluster.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -17,6 +17,9 @@ struct KmeansParams {
   // at convergence, which takes 66 to 181.
   double tolerance = 1e-5;
   int threads = 0;
+  // Start from the k-means of uniform samples of the rows rather than from seeds alone
+  // (kmeans.cc says how). On the CPU only: on CUDA a pass over all rows is cheap.
+  bool sample_start = true;
 };
 
 struct KmeansResult {
@@ -24,7 +27,8 @@ struct KmeansResult {
   int iterations = 0;
   std::vector<double> history;  // the inertia after each iteration, never increasing
   // Wall-clock seconds: the data statistics (on CUDA: the upload of X and its statistics,
-  // while the seeding runs beside it), the seeding, and the Lloyd iterations.
+  // while the seeding runs beside it), the seeding (with the sample start, the samples'
+  // k-means too), and the Lloyd iterations over all rows.
   double setup_seconds = 0, seeding_seconds = 0, lloyd_seconds = 0;
 };
 
