@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <numeric>
 
 #include "kmeans_lloyd.h"
@@ -17,13 +18,14 @@ namespace {
 // down to the last quarter that still holds kSampleRowsPerCluster rows per cluster, whose
 // k-means++ seeds start it all; a sample's Lloyd stops at kSampleTolerance, as its
 // centroids carry sampling noise well above that. The costly passes over all rows then
-// start near convergence. On the CIFAR-10 vectors,
-// k = 10 (fastest of 1 run per seed, 2 cores): PCA-256, 6 seeds, 0.21 s -> 0.135 s at an
-// inertia 0.03 % lower on average; 1632-d, 3 seeds, 0.98 s -> 0.68 s at +0.04 %. With 32
-// rows a cluster k = 100 ran 10 % faster on PCA-256 and 7 % slower on 1632-d: samples
-// that small cluster too noisily to help, so k = 100 on 50,000 rows starts from seeds.
+// start near convergence. On the 50,000 CIFAR-10 vectors (mean of one run per seed, 2 cores;
+// PCA-256 8 seeds, 1632-d 6), from seeds alone -> with the sample start:
+//   PCA-256 k = 10: 0.176 s -> 0.096 s, inertia +0.02 %;  k = 100: 0.69 s -> 0.58 s, -0.01 %
+//   1632-d  k = 10: 0.78 s -> 0.43 s, +0.05 %;            k = 100: 2.11 s -> 1.90 s, +0.00 %
+// 256 rows a cluster gave the same for k = 10 and left k = 100 on seeds; 25 made k = 10
+// on 1632-d slower (starts from 781 rows).
 constexpr int64_t kSampleDivisor = 4;
-constexpr int64_t kSampleRowsPerCluster = 256;
+constexpr int64_t kSampleRowsPerCluster = 100;
 constexpr double kSampleTolerance = 1e-4;
 
 // Lloyd from `centroids` (k x d, updated), with labels into `labels` (n).
@@ -44,23 +46,25 @@ void start_centroids(const float* X, int64_t n, int d, const DataStats& stats, c
     for (int c = 0; c < k; ++c) std::copy(X + seeds[c] * d, X + (seeds[c] + 1) * d, centroids + static_cast<int64_t>(c) * d);
     return;
   }
-  // A partial Fisher-Yates shuffle picks the sample; sorted, it is read in memory order.
+  // Selection sampling (Knuth's algorithm S): row i is taken with probability (rows still
+  // wanted) / (rows left), so m rows in increasing order, for one draw a row.
   Random random(params.seed ^ (0x5851f42d4c957f2dULL * static_cast<uint64_t>(level + 1)));
-  std::vector<int64_t> rows(n);
-  std::iota(rows.begin(), rows.end(), int64_t{0});
-  for (int64_t i = 0; i < m; ++i) std::swap(rows[i], rows[i + static_cast<int64_t>(random.below(n - i))]);
-  rows.resize(m);
-  std::sort(rows.begin(), rows.end());
-  std::vector<float> sample(static_cast<size_t>(m) * d);
+  std::vector<int64_t> rows;
+  rows.reserve(m);
+  for (int64_t i = 0; static_cast<int64_t>(rows.size()) < m; ++i)
+    if (static_cast<double>(n - i) * random.uniform() < static_cast<double>(m - static_cast<int64_t>(rows.size())))
+      rows.push_back(i);
+  // Uninitialised: the copy is the first write.
+  std::unique_ptr<float[]> sample(new float[static_cast<size_t>(m) * d]);
   parallel_for(m, threads, [&](int64_t begin, int64_t end, int) {
-    for (int64_t i = begin; i < end; ++i) std::copy(X + rows[i] * d, X + (rows[i] + 1) * d, sample.data() + i * d);
+    for (int64_t i = begin; i < end; ++i) std::copy(X + rows[i] * d, X + (rows[i] + 1) * d, sample.get() + i * d);
   });
-  const DataStats sample_stats = data_stats(sample.data(), m, d, threads);
-  start_centroids(sample.data(), m, d, sample_stats, params, threads, level + 1, centroids);
+  const DataStats sample_stats = data_stats(sample.get(), m, d, threads);
+  start_centroids(sample.get(), m, d, sample_stats, params, threads, level + 1, centroids);
   KmeansParams coarse = params;
   coarse.tolerance = std::max(params.tolerance, kSampleTolerance);
   std::vector<int32_t> labels(m);
-  lloyd(sample.data(), m, d, sample_stats, coarse, threads, labels.data(), centroids);
+  lloyd(sample.get(), m, d, sample_stats, coarse, threads, labels.data(), centroids);
 }
 
 }  // namespace

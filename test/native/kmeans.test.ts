@@ -80,8 +80,8 @@ describe('k-means', () => {
     expect(kmeans(X, n, d, 16, { seed: 6 }).labels).not.toEqual(a.labels);
   });
 
-  it('starts from the k-means of uniform samples where a quarter of the rows holds 256 a cluster', () => {
-    // 12,000 rows, k = 4: one sample level of 3,000 rows (750 would be too few).
+  it('starts from the k-means of uniform samples where a quarter of the rows holds 100 a cluster', () => {
+    // 12,000 rows, k = 4: sample levels of 3,000 and 750 rows (187 would be too few).
     const n = 12_000;
     const d = 8;
     const { X, labels } = blobs(n, d, 4, 9);
