@@ -17,10 +17,13 @@ DataStats data_stats(const float* X, int64_t n, int d, int threads);
 // Centroids are kept in at most 64 groups of consecutive indices (single centroids for
 // k <= 64); per point, an upper bound on the distance to its centroid and, per group, a
 // lower bound on the distance to the group's other centroids. When the centroids move,
-// the bounds move by the shifts; a point whose upper bound stays below every group bound
-// (or half the gap from its centroid to the next) keeps its label unread, and the others
-// are measured only against the groups whose bound they cross, 4 points by 4 centroids
-// at a time (each block of 4 centroids against the points that need it).
+// the bounds move by the shifts: each bound is stored against the running total of its
+// centroid's shifts (or its group's largest shifts), so that moving them all is a
+// subtraction where they are read, not a pass that rewrites them. A point whose upper
+// bound stays below every group bound (or half the gap from its centroid to the next)
+// keeps its label unread, and the others are measured only against the groups whose
+// bound they cross, 4 points by 4 centroids at a time (each block of 4 centroids against
+// the points that need it).
 class Lloyd {
  public:
   // centroids (k x d) holds the start and, after each iterate(), the means of the clusters.
@@ -42,11 +45,11 @@ class Lloyd {
   int group_of(int c) const { return group_of_[c]; }
   int threads_for(double work) const;
   void measure_centroids();
-  std::vector<int64_t> candidates();
-  uint64_t screen(int64_t i);
-  void measure_rows(const int64_t* ids, const uint64_t* needs, int64_t m, float* dist);
-  void rank(int64_t i, uint64_t measured, const float* dist);
-  void assign(const std::vector<int64_t>& rows);
+  bool bounded(int64_t i) const;
+  uint64_t screen(int64_t i, float& u);
+  void measure_rows(const int64_t* ids, const uint64_t* needs, const float* upper, int64_t m, float* dist);
+  void rank(int64_t i, float u, uint64_t measured, const float* dist);
+  void assign();
   void repair_empty();
   void move_points();
   void update_centroids();
@@ -59,8 +62,14 @@ class Lloyd {
   float* C_;
   std::vector<int32_t> group_of_;  // c / group_size_, looked up: a division per distance costs more than the distance
   std::vector<int32_t> previous_;
+  // upper_[i] + shift_offset_[label]: row i's upper bound; lower_[i * groups_ + g] -
+  // drift_offset_[g]: its lower bound for group g.
   std::vector<float> upper_, lower_;  // n, and n x groups
-  std::vector<float> shift_, drift_, norms_, half_gap_;
+  // Running totals of the shifts: of each centroid, and of each group's largest (added in
+  // double, used as floats).
+  std::vector<double> total_shift_, total_drift_;
+  std::vector<float> shift_offset_, drift_offset_;
+  std::vector<float> norms_, half_gap_;
   std::vector<double> sums_, saved_sums_;
   std::vector<int64_t> counts_, saved_counts_;
   std::vector<float> saved_centroids_;
