@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { intOption, numberOption } from '../cli/args.js';
 import { LookalikeError, errorMessage } from '../core/errors.js';
 import { adjustedRandIndex, withinClusterSumOfSquares } from '../evaluation/clustering.js';
+import { KMEANS_TOLERANCE } from '../native/kmeans.js';
 import { pcaProject } from '../native/pca.js';
 import { readInt32Vector, readMatrix, readNpy, writeNpy, type Matrix } from '../npy/npy.js';
 import { runJson } from './child.js';
@@ -25,7 +26,7 @@ export const KMEANS_BENCH_HELP = `Options (kmeans):
   --no-reference     skip scikit-learn
   --repeat N         run each side N times, one after the other, and keep the fastest (default 1)
   --threads N        our threads (default 0: all cores, as scikit-learn)
-  --tolerance X      our stopping tolerance (default: the kernel's, 1e-5)
+  --tolerance X      our stopping tolerance (default: the kernel's, ${KMEANS_TOLERANCE})
   --json             print the results as JSON`;
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -152,7 +153,7 @@ function parseOptions(argv: string[]): Options {
     reference: values['no-reference'] !== true,
     repeat: intOption(values.repeat, 'repeat', 1, 1, 100),
     threads: intOption(values.threads, 'threads', 0, 0, 1024),
-    tolerance: numberOption(values.tolerance, 'tolerance', 1e-5, 0, 1),
+    tolerance: numberOption(values.tolerance, 'tolerance', KMEANS_TOLERANCE, 0, 1),
     json: values.json === true,
   };
 }

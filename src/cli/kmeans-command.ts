@@ -1,5 +1,5 @@
 import { LookalikeError } from '../core/errors.js';
-import { kmeans } from '../native/kmeans.js';
+import { KMEANS_TOLERANCE, kmeans } from '../native/kmeans.js';
 import { readMatrix, writeNpy } from '../npy/npy.js';
 import { choice, intOption, numberOption, parse } from './args.js';
 
@@ -17,11 +17,11 @@ Options:
   --centroids FILE      also write the centroids (.npy, float32, K x d)
   --seed N              seed of the k-means++ draws (default 1)
   --max-iterations N    Lloyd iterations at most (default 300)
-  --tolerance X         relative inertia decrease to stop at (default 1e-5; 0: until no
-                        label changes)
+  --tolerance X         relative inertia decrease to stop at (default ${KMEANS_TOLERANCE}; 0: until
+                        no label changes)
   --threads N           threads (default: all cores); the result does not depend on it
-  --device DEVICE       auto, cpu or cuda (default auto: CUDA when a GPU is present; the
-                        seeds are the same, the inertia agrees up to rounding)
+  --device DEVICE       auto, cpu or cuda (default auto: CUDA when a GPU is present; it
+                        starts from the same seeds, which the CPU first refines on samples)
   --json                print the result as JSON
 
 Exit status: 0 clustered, 1 error (e.g. an unreadable or malformed input file), 2 bad usage.`;
@@ -40,7 +40,7 @@ export async function kmeansCommand(argv: string[]): Promise<number> {
     if (values[name] === undefined) throw new LookalikeError('BAD_ARGUMENT', `--${name} is required; see lookalike kmeans --help`);
   const seed = intOption(values.seed, 'seed', 1, 0, 2 ** 32);
   const maxIterations = intOption(values['max-iterations'], 'max-iterations', 300, 1, 100_000);
-  const tolerance = numberOption(values.tolerance, 'tolerance', 1e-5, 0, 1);
+  const tolerance = numberOption(values.tolerance, 'tolerance', KMEANS_TOLERANCE, 0, 1);
   const threads = intOption(values.threads, 'threads', 0, 0, 1024);
   const device = choice(values.device, 'device', ['auto', 'cpu', 'cuda'] as const);
   intOption(values.k, 'k', 0, 1);

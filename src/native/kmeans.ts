@@ -3,11 +3,14 @@ import { callNative } from './addon.js';
 import { cudaKernels, resolveDevice, type Device, type DeviceRequest } from './device.js';
 import { finiteNumber, integer, matrix, threadCount } from './validate.js';
 
+/** The default stopping tolerance: within 0.1 % of the inertia at convergence (kmeans.h). */
+export const KMEANS_TOLERANCE = 2e-5;
+
 export interface KmeansOptions {
   seed?: number;
   /** Lloyd iterations at most (default 300, as scikit-learn). */
   maxIterations?: number;
-  /** Stop when an iteration lowers the inertia by at most this fraction of it (default 1e-5; 0: when no label changes). */
+  /** Stop when an iteration lowers the inertia by at most this fraction of it (default KMEANS_TOLERANCE; 0: when no label changes). */
   tolerance?: number;
   /** Threads (on cuda: of the seeding, which runs on the host). */
   threads?: number;
@@ -52,7 +55,7 @@ export function kmeans(X: Float32Array, n: number, d: number, k: number, options
     throw new LookalikeError('BAD_ARGUMENT', `k must be an integer from 1 to the number of rows (${n}), got ${k}`);
   const seed = integer('seed', options.seed ?? 1, 0, 2 ** 32);
   const maxIterations = integer('maxIterations', options.maxIterations ?? 300, 1, 100_000);
-  const tolerance = finiteNumber('tolerance', options.tolerance ?? 1e-5, 0, 1);
+  const tolerance = finiteNumber('tolerance', options.tolerance ?? KMEANS_TOLERANCE, 0, 1);
   const threads = threadCount(options.threads);
   const device = resolveDevice(options.device ?? 'auto');
   const sampleStart = options.sampleStart ?? device === 'cpu';
