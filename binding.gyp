@@ -40,7 +40,8 @@
         "kernels/cpu/kmeans.cc",
         "kernels/cpu/kmeans_seed.cc",
         "kernels/cpu/kmeans_lloyd.cc",
-        "kernels/cpu/arrays.cc"
+        "kernels/cpu/arrays.cc",
+        "kernels/cpu/thread_pool.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
