@@ -2,26 +2,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LookalikeError, type ErrorCode, isErrorCode } from '../core/errors.js';
-import type { ChildMessage, JobPhase, ReindexRequest, ReindexSummary } from './messages.js';
-
-export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
-
-/** What `GET /api/admin/jobs/:id` shows. */
-export interface JobStatus {
-  id: string;
-  state: JobState;
-  phase: JobPhase;
-  detail: string | null;
-  done: number;
-  total: number;
-  /** Items a second in the current phase; null until there is a rate. */
-  rate: number | null;
-  etaSeconds: number | null;
-  startedAt: string;
-  finishedAt: string | null;
-  summary: ReindexSummary | null;
-  error: { code: string; message: string } | null;
-}
+import type { JobStatus, ReindexSummary } from '../core/job-status.js';
+import type { ChildMessage, ReindexRequest } from './messages.js';
 
 export type JobListener = (status: JobStatus) => void;
 

@@ -1,5 +1,5 @@
 /** What crosses the pipe between the server and its reindex process. */
-import type { RunCounts } from '../core/types.js';
+import type { JobPhase, ReindexSummary } from '../core/job-status.js';
 import type { RuntimeOptions } from '../embed/model.js';
 import type { DecodeLimits } from '../embed/preprocess.js';
 
@@ -10,18 +10,6 @@ export interface ReindexRequest {
   runtime: RuntimeOptions;
   limits: DecodeLimits;
   maxFileBytes: number;
-}
-
-export type JobPhase = 'starting' | 'scanning' | 'embedding' | 'indexing' | 'mapping';
-
-/** The index run's counts, then what the job did to the map. */
-export interface ReindexSummary extends RunCounts {
-  indexed: number;
-  /** The current map after the job. */
-  mapId: number | null;
-  /** 'unchanged' when the images and the map were already in step. */
-  mapAction: 'built' | 'unchanged';
-  seconds: number;
 }
 
 export type ChildMessage =

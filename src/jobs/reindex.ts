@@ -1,4 +1,5 @@
 import { LookalikeError } from '../core/errors.js';
+import type { JobPhase, ReindexSummary } from '../core/job-status.js';
 import { DEFAULT_SPEC, defaultBatchSize, loadImageModel, specFromRecipe, type ImageModel } from '../embed/model.js';
 import { indexFolder } from '../indexing/indexer.js';
 import { acquireWriteLock } from '../indexing/lock.js';
@@ -6,7 +7,7 @@ import { buildMap } from '../mapping/map-build.js';
 import { VectorIndex } from '../search/vector-index.js';
 import { MapStore } from '../store/map-store.js';
 import { Store } from '../store/store.js';
-import type { JobPhase, ReindexRequest, ReindexSummary } from './messages.js';
+import type { ReindexRequest } from './messages.js';
 
 /** The fewest images a map is built of (t-SNE's minimum). */
 const MIN_MAP_POINTS = 4;

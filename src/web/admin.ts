@@ -2,7 +2,8 @@
  * The admin panel: a token (kept for this tab only), start a reindex, follow its progress over
  * Server-Sent Events with rate and ETA, cancel it; when it completes the app reloads the map.
  */
-import { ApiError, cancelJob, followJob, getJob, startReindex, type JobStatus } from './api.js';
+import type { JobStatus } from '../core/job-status.js';
+import { ApiError, cancelJob, followJob, getJob, startReindex } from './api.js';
 import type { Messages } from './messages.js';
 
 const TOKEN_KEY = 'lookalike.adminToken';

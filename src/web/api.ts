@@ -3,6 +3,7 @@
  * person can act on: the server's own `{ error: { code, message } }`, or a plain "cannot reach the
  * server" when the request never got an answer.
  */
+import type { JobStatus } from '../core/job-status.js';
 import { decodeMap, type MapArrays, type MapHeader } from '../core/map-format.js';
 import { readSse, type SseEvent } from './sse.js';
 
@@ -37,21 +38,6 @@ export interface ClusterInfo {
   x: number;
   y: number;
   representatives: { id: number; thumbUrl: string }[];
-}
-
-export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
-
-export interface JobStatus {
-  id: string;
-  state: JobState;
-  phase: string;
-  detail: string | null;
-  done: number;
-  total: number;
-  /** Items a second in the current phase, when known. */
-  rate: number | null;
-  etaSeconds: number | null;
-  error: { code: string; message: string } | null;
 }
 
 export type LoadedMap = { header: MapHeader } & MapArrays;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMap } from '../../src/core/map-format.js';
-import type { JobStatus } from '../../src/jobs/job-runner.js';
+import type { JobStatus } from '../../src/core/job-status.js';
 import { cifarImages, tempDir } from '../helpers/fixtures.js';
 import { testServer, uploadForm, type ErrorBody, type SearchBody } from '../helpers/server.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JobStatus } from '../../src/jobs/job-runner.js';
+import type { JobStatus } from '../../src/core/job-status.js';
 import { CLI, MODEL_CACHE, cifarImages, tempDir } from '../helpers/fixtures.js';
 import { uploadForm, type SearchBody } from '../helpers/server.js';
 

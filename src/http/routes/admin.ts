@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { JobStatus } from '../../jobs/job-runner.js';
+import type { JobStatus } from '../../core/job-status.js';
 import type { AppDeps } from '../app.js';
 import { adminAuth } from '../auth.js';
 import { idParam } from '../params.js';
