@@ -68,11 +68,20 @@ export interface NativeKernels {
 }
 
 export interface NativeKmeansResult {
+  /** n cluster indices in 0..k-1. */
   labels: Int32Array;
+  /** k x d, row-major: the mean of each cluster. */
   centroids: Float32Array;
+  /** Sum of squared distances of the rows to their centroids. */
   inertia: number;
   iterations: number;
+  /** The inertia after each iteration, never increasing. */
   history: Float64Array;
+  /**
+   * Wall-clock seconds: data statistics (on cuda: the upload of X and its statistics, while
+   * the seeding runs beside them on the host), seeding (with the samples' k-means of the
+   * sample start), Lloyd iterations over all rows.
+   */
   seconds: { setup: number; seeding: number; lloyd: number };
 }
 

@@ -1,5 +1,5 @@
 import { LookalikeError } from '../core/errors.js';
-import { callNative } from './addon.js';
+import { callNative, type NativeKmeansResult } from './addon.js';
 import { cudaKernels, resolveDevice, type Device, type DeviceRequest } from './device.js';
 import { finiteNumber, integer, matrix, threadCount } from './validate.js';
 
@@ -23,23 +23,8 @@ export interface KmeansOptions {
   sampleStart?: boolean;
 }
 
-export interface KmeansResult {
-  /** n cluster indices in 0..k-1. */
-  labels: Int32Array;
-  /** k x d, row-major: the mean of each cluster. */
-  centroids: Float32Array;
-  /** Sum of squared distances of the rows to their centroids. */
-  inertia: number;
-  iterations: number;
-  /** The inertia after each iteration, never increasing. */
-  history: Float64Array;
+export interface KmeansResult extends NativeKmeansResult {
   device: Device;
-  /**
-   * Wall-clock seconds: data statistics (on cuda: the upload of X and its statistics, while
-   * the seeding runs beside them on the host), seeding (with the samples' k-means of the
-   * sample start), Lloyd iterations over all rows.
-   */
-  seconds: { setup: number; seeding: number; lloyd: number };
 }
 
 /**
