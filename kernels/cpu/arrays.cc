@@ -17,9 +17,9 @@ int parts_for(int64_t count, int threads) {
   return parallel_parts((count + kSlice - 1) / kSlice, resolve_threads(threads));
 }
 
-}  // namespace
-
-int64_t first_non_finite(const float* data, int64_t count, int threads) {
+// The first i in [0, count) where bad(i), or -1.
+template <typename Bad>
+int64_t first_where(int64_t count, int threads, Bad bad) {
   const int parts = parts_for(count, threads);
   std::vector<int64_t> first(parts, -1);
   parallel_for(parts, parts, [&](int64_t begin, int64_t end, int) {
@@ -28,15 +28,32 @@ int64_t first_non_finite(const float* data, int64_t count, int threads) {
       // Branch-free over blocks of 1024, so the compiler can vectorise the test.
       for (int64_t b = from; b < to && first[p] < 0; b += 1024) {
         const int64_t e = std::min(to, b + 1024);
-        bool bad = false;
-        for (int64_t i = b; i < e; ++i) bad |= !std::isfinite(data[i]);
-        if (bad) first[p] = std::find_if(data + b, data + e, [](float v) { return !std::isfinite(v); }) - data;
+        bool any = false;
+        for (int64_t i = b; i < e; ++i) any |= bad(i);
+        if (any)
+          for (int64_t i = b; i < e; ++i)
+            if (bad(i)) {
+              first[p] = i;
+              break;
+            }
       }
     }
   });
   for (const int64_t f : first)
     if (f >= 0) return f;
   return -1;
+}
+
+}  // namespace
+
+int64_t first_non_finite(const float* data, int64_t count, int threads) {
+  return first_where(count, threads, [&](int64_t i) { return !std::isfinite(data[i]); });
+}
+
+int64_t first_bad_neighbour(const int32_t* indices, const float* distances, int64_t count, int64_t n, int threads) {
+  return first_where(count, threads, [&](int64_t i) {
+    return (indices[i] < 0) | (indices[i] >= n) | !(distances[i] >= 0) | !std::isfinite(distances[i]);
+  });
 }
 
 void copy_floats(const float* from, float* to, int64_t count, int threads) {

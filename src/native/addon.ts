@@ -8,6 +8,7 @@ import { LookalikeError, type ErrorCode } from '../core/errors.js';
 export interface NativeKernels {
   /** Index of the first NaN or infinity in data, or -1. */
   firstNonFinite(data: Float32Array, threads: number): number;
+  firstBadNeighbour(indices: Int32Array, distances: Float32Array, n: number, threads: number): number;
   /** to.set(from) on all cores. */
   copyFloats(from: Float32Array, to: Float32Array, threads: number): void;
   pcaProject(

@@ -1,5 +1,5 @@
 import { LookalikeError } from '../core/errors.js';
-import { callNative, type NativeOptimizeParams } from './addon.js';
+import { callNative, kernels, type NativeOptimizeParams } from './addon.js';
 import { checkAffinities, type Csr } from './csr.js';
 import { finiteNumber, integer, matrix, positiveInt, threadCount } from './validate.js';
 
@@ -11,11 +11,12 @@ export function affinities(
   positiveInt('k', k, n - 1);
   if (indices.length !== n * k || distances.length !== n * k)
     throw new LookalikeError('BAD_ARGUMENT', `neighbours must hold n x k = ${n * k} entries`);
-  for (let e = 0; e < indices.length; e++) {
-    const j = indices[e]!;
-    if (!Number.isInteger(j) || j < 0 || j >= n) throw new LookalikeError('BAD_ARGUMENT', `neighbour index ${j} out of range`);
-    if (!(distances[e]! >= 0) || !Number.isFinite(distances[e]!))
-      throw new LookalikeError('BAD_ARGUMENT', `neighbour distance ${distances[e]} is not finite and non-negative`);
+  // Natively, on all cores: a JS loop took 20 ms over 50,000 x 90 neighbours.
+  const bad = kernels().firstBadNeighbour(indices, distances, n, 0);
+  if (bad >= 0) {
+    const j = indices[bad]!;
+    if (j < 0 || j >= n) throw new LookalikeError('BAD_ARGUMENT', `neighbour index ${j} out of range`);
+    throw new LookalikeError('BAD_ARGUMENT', `neighbour distance ${distances[bad]} is not finite and non-negative`);
   }
   finiteNumber('perplexity', perplexity, Number.MIN_VALUE, k);
   const t = threadCount(threads);

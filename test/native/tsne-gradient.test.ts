@@ -60,6 +60,23 @@ describe('t-SNE gradient kernel', () => {
     for (const [key, v] of at) expect(at.get((key % n) * n + Math.floor(key / n))).toBeCloseTo(v, 9);
   });
 
+  it('names the first bad neighbour entry', () => {
+    const bad = (index: number, value: number, field: 'indices' | 'distances'): void => {
+      const indices = nn.indices.slice();
+      const distances = nn.distances.slice();
+      if (field === 'indices') indices[index] = value;
+      else distances[index] = value;
+      expect(() => affinities(indices, distances, n, k, 15, 2)).toThrow(
+        field === 'indices' ? `neighbour index ${value} out of range` : `neighbour distance ${value} is not finite and non-negative`,
+      );
+    };
+    bad(5000, n, 'indices');
+    bad(n * k - 1, -1, 'indices');
+    bad(17, NaN, 'distances');
+    bad(n * k - 2, Infinity, 'distances');
+    bad(0, -0.5, 'distances');
+  });
+
   it('calibrates each row to the perplexity', () => {
     // Entropy of row 0's conditional distribution, recovered from the kernel's own bandwidth search.
     const d = Array.from(nn.distances.subarray(0, k));
