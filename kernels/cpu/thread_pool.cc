@@ -28,6 +28,12 @@ struct Batch {
       errors[p] = std::current_exception();
     }
   }
+
+  // After every part ran: the lowest part's exception, if any.
+  void rethrow() const {
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
+  }
 };
 
 class Pool {
@@ -47,8 +53,7 @@ class Pool {
       std::unique_lock<std::mutex> lock(mutex_);
       batch_done_.wait(lock, [&] { return batch.pending.load() == 0; });
     }
-    for (auto& e : batch.errors)
-      if (e) std::rethrow_exception(e);
+    batch.rethrow();
   }
 
  private:
@@ -108,16 +113,9 @@ class Pool {
 
 void run_parts(int parts, const std::function<void(int)>& part) {
   if (on_pool_thread) {
-    std::vector<std::exception_ptr> errors(parts);
-    for (int p = 0; p < parts; ++p) {
-      try {
-        part(p);
-      } catch (...) {
-        errors[p] = std::current_exception();
-      }
-    }
-    for (auto& e : errors)
-      if (e) std::rethrow_exception(e);
+    Batch batch{part, std::vector<std::exception_ptr>(parts), {0}};
+    for (int p = 0; p < parts; ++p) batch.run(p);
+    batch.rethrow();
     return;
   }
   // Never destroyed: its threads outlive every caller, up to the process's exit.
