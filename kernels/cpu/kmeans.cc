@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
-#include <numeric>
 
 #include "kmeans_lloyd.h"
 #include "kmeans_run.h"
@@ -43,7 +42,8 @@ void start_centroids(const float* X, int64_t n, int d, const DataStats& stats, c
   const int64_t m = n / kSampleDivisor;
   if (!params.sample_start || m < kSampleRowsPerCluster * k) {
     const std::vector<int64_t> seeds = seed_rows(X, n, d, stats.norms.data(), k, params.seed, threads);
-    for (int c = 0; c < k; ++c) std::copy(X + seeds[c] * d, X + (seeds[c] + 1) * d, centroids + static_cast<int64_t>(c) * d);
+    for (int c = 0; c < k; ++c)
+      std::copy(X + seeds[c] * d, X + (seeds[c] + 1) * d, centroids + static_cast<int64_t>(c) * d);
     return;
   }
   // Selection sampling (Knuth's algorithm S): row i is taken with probability (rows still

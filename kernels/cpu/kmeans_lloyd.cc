@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -86,7 +85,8 @@ Lloyd::Lloyd(const float* X, int64_t n, int d, const DataStats& stats, int k, in
     : X_(X), n_(n), d_(d), k_(k), threads_(threads), group_size_(group_size_for(k)),
       groups_((k + group_size_ - 1) / group_size_), stats_(stats), labels_(labels), C_(centroids), group_of_(k),
       previous_(n), upper_(n, kInf), lower_(static_cast<size_t>(n) * groups_, -kInf), total_shift_(k, 0.0),
-      total_drift_(groups_, 0.0), shift_offset_(k, 0.0f), drift_offset_(groups_, 0.0f), norms_(k), half_gap_(k), sums_(static_cast<size_t>(k) * d, 0.0), counts_(k, 0) {
+      total_drift_(groups_, 0.0), shift_offset_(k, 0.0f), drift_offset_(groups_, 0.0f), norms_(k), half_gap_(k),
+      sums_(static_cast<size_t>(k) * d, 0.0), counts_(k, 0) {
   std::fill(labels, labels + n, -1);
   for (int c = 0; c < k; ++c) group_of_[c] = c / group_size_;
 }
