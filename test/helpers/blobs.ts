@@ -35,3 +35,11 @@ export function bruteKnn(X: Float32Array, n: number, d: number, k: number): { in
   }
   return { indices, distances };
 }
+
+/** Sum of squared distances of each row to its given centroid, in double: the reference for k-means. */
+export function inertiaOf(X: Float32Array, d: number, labels: Int32Array, centroids: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < labels.length; i++)
+    for (let j = 0; j < d; j++) s += (X[i * d + j]! - centroids[labels[i]! * d + j]!) ** 2;
+  return s;
+}

@@ -9,14 +9,7 @@ import { kmeans } from '../../src/native/kmeans.js';
 import { knn } from '../../src/native/knn.js';
 import { pcaProject } from '../../src/native/pca.js';
 import { affinities, gradient, optimize } from '../../src/native/tsne.js';
-
-/** Sum of squared distances of each row to its centroid, in double. */
-function inertiaOf(X: Float32Array, d: number, labels: Int32Array, centroids: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < labels.length; i++)
-    for (let j = 0; j < d; j++) s += (X[i * d + j]! - centroids[labels[i]! * d + j]!) ** 2;
-  return s;
-}
+import { inertiaOf } from '../helpers/blobs.js';
 
 const devices = cudaDeviceCount();
 if (devices === 0)

@@ -3,15 +3,7 @@ import { LookalikeError } from '../../src/core/errors.js';
 import { adjustedRandIndex } from '../../src/evaluation/clustering.js';
 import { seededRandom } from '../../src/evaluation/split.js';
 import { kmeans } from '../../src/native/kmeans.js';
-import { blobs } from '../helpers/blobs.js';
-
-/** Sum of squared distances of each row to its centroid, in double. */
-function inertiaOf(X: Float32Array, d: number, labels: Int32Array, centroids: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < labels.length; i++)
-    for (let j = 0; j < d; j++) s += (X[i * d + j]! - centroids[labels[i]! * d + j]!) ** 2;
-  return s;
-}
+import { blobs, inertiaOf } from '../helpers/blobs.js';
 
 function uniform(n: number, d: number, seed: number): Float32Array {
   const random = seededRandom(seed);
