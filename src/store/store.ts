@@ -22,15 +22,9 @@ export interface ImageInfo {
   label: string | null;
 }
 
-/** One image row as the server shows it. */
-export interface ImageDetails extends ImageInfo {
-  sha256: string | null;
-  bytes: number;
-  width: number | null;
-  height: number | null;
-  format: string | null;
+/** One image row as the server shows it: the indexed facts of its file, and its state. */
+export interface ImageDetails extends ImageInfo, Pick<ImageRecord, 'sha256' | 'bytes' | 'width' | 'height' | 'format' | 'error'> {
   status: 'pending' | 'ok' | 'failed';
-  error: string | null;
   updatedAt: string;
 }
 
